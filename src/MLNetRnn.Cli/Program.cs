@@ -1,0 +1,35 @@
+using System.CommandLine;
+using MLNetRnn.Cli;
+
+// mlnet-rnn: the command-line face of MLNetRnn. With --json every command's last stdout line is one JSON object.
+// Errors go to stderr as one line with exit code 1 (usage errors: 2); --verbose adds the stack trace.
+var verbose = new Option<bool>("--verbose") { Description = "Show stack traces on errors.", Recursive = true };
+var root = new RootCommand("mlnet-rnn: train, evaluate, inspect and use recurrent sequence models in pure .NET.")
+{
+    verbose, TrainCommand.Create(), EvaluateCommand.Create(), PredictCommand.Create(), InspectCommand.Create(),
+};
+var parse = root.Parse(args);
+if (parse.Errors.Count > 0)
+{
+    foreach (var error in parse.Errors)
+    {
+        Console.Error.WriteLine($"error: {error.Message}");
+    }
+
+    return 2;
+}
+
+try
+{
+    return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+}
+catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException or ArgumentException or UnauthorizedAccessException or InvalidOperationException)
+{
+    Console.Error.WriteLine($"error: {e.Message}");
+    if (parse.GetValue(verbose))
+    {
+        Console.Error.WriteLine(e);
+    }
+
+    return 1;
+}

@@ -1,0 +1,484 @@
+using System.Numerics.Tensors;
+using MLNetRnn.Numerics;
+
+namespace MLNetRnn.Layers;
+
+// B = batch, T = time, I = input size, H = hidden size, L = layers, D = directions (1 or 2), S = L*D state slots.
+
+/// <summary>
+/// A multi-layer, optionally bidirectional recurrent network over variable-length batches, with the semantics of
+/// PyTorch's <c>nn.RNN</c>/<c>nn.LSTM</c>/<c>nn.GRU</c> run on a packed sequence (<c>pack_padded_sequence</c> with
+/// <c>enforce_sorted=False</c>).
+/// </summary>
+/// <remarks>
+/// <para>Input (T, B, I) time-major, lengths (B) in any order. Output (T, B, D*H): for each row, the forward direction's
+/// state after each real step concatenated with the reverse direction's, and zero past the row's length.</para>
+/// <para>Final states (S, B, H), slot <c>l*D + d</c> (PyTorch's <c>h_n</c> order): the forward direction's state at the row's
+/// last real step; the reverse direction's state after reading back from the row's own last real step to step 0.</para>
+/// <para>Dropout (training only) multiplies every layer's output except the last by a mask of 0 or 1/(1−p).</para>
+/// <para>Parameters per layer l and direction, named as PyTorch's <c>state_dict</c>: <c>weight_ih_l{l}</c> (G*H, I or D*H),
+/// <c>weight_hh_l{l}</c> (G*H, H), <c>bias_ih_l{l}</c>, <c>bias_hh_l{l}</c> (G*H), with <c>_reverse</c> for the reverse
+/// direction; G = 1, 4 (i, f, g, o) or 3 (r, z, n). Initialisation as PyTorch: <c>U(−1/√H, 1/√H)</c>.</para>
+/// <para>Not thread-safe: <see cref="Forward"/> keeps what <see cref="Backward"/> needs.</para>
+/// </remarks>
+public sealed class RecurrentStack
+{
+    private readonly RecurrentLayer[] _layers; // [l * D + d]
+    private readonly SeededRandom _dropoutRandom;
+    private int[] _order = [];       // sorted position -> original row
+    private int[] _batchSizes = [];  // (T) rows alive at each step
+    private float[] _x = [];         // (T, B, I) input, sorted
+    private float[][] _layerOut = [];  // [l] (T, B, D*H), sorted, after dropout
+    private float[][] _masks = [];     // [l] (T, B, D*H) dropout masks
+    private float[] _h0 = [], _c0 = [], _hN = [], _cN = []; // (S, B, H) sorted
+    private float[] _dY = [], _dDir = [], _dX = [], _dXDir = []; // backward scratch
+    private bool _usedDropout;
+    private int _t, _b;
+
+    /// <summary>Creates the stack and adds its tensors to <paramref name="store"/>.</summary>
+    /// <param name="store">Where the tensors live.</param>
+    /// <param name="cellType">The recurrent cell.</param>
+    /// <param name="inputSize">I; at least 1.</param>
+    /// <param name="hiddenSize">H; at least 1.</param>
+    /// <param name="random">The seeded source for initialisation and dropout masks.</param>
+    /// <param name="numberOfLayers">L; at least 1. Default 1.</param>
+    /// <param name="bidirectional">Whether each layer also reads the sequence backwards. Default false.</param>
+    /// <param name="dropout">Probability in [0, 1) of zeroing a value between layers during training. Default 0.</param>
+    /// <param name="prefix">Name prefix, for example <c>"rnn."</c>.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A size is not positive or <paramref name="dropout"/> is outside [0, 1).</exception>
+    public RecurrentStack(ParameterStore store, RecurrentCellType cellType, int inputSize, int hiddenSize, SeededRandom random,
+        int numberOfLayers = 1, bool bidirectional = false, float dropout = 0f, string prefix = "")
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(random);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inputSize);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(hiddenSize);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(numberOfLayers);
+        if (!(dropout >= 0f && dropout < 1f))
+        {
+            throw new ArgumentOutOfRangeException(nameof(dropout), dropout, "Dropout must be in [0, 1).");
+        }
+
+        CellType = cellType;
+        InputSize = inputSize;
+        HiddenSize = hiddenSize;
+        NumberOfLayers = numberOfLayers;
+        Directions = bidirectional ? 2 : 1;
+        Dropout = dropout;
+        _layers = new RecurrentLayer[numberOfLayers * Directions];
+        for (int l = 0; l < numberOfLayers; l++)
+        {
+            int layerInput = l == 0 ? inputSize : Directions * hiddenSize;
+            for (int d = 0; d < Directions; d++)
+            {
+                string suffix = $"_l{l}" + (d == 1 ? "_reverse" : string.Empty);
+                bool reverse = d == 1;
+                _layers[(l * Directions) + d] = cellType switch
+                {
+                    RecurrentCellType.SimpleRnn => new SimpleRnnLayer(store, layerInput, hiddenSize, prefix, suffix, random) { Reverse = reverse },
+                    RecurrentCellType.Lstm => new LstmLayer(store, layerInput, hiddenSize, prefix, suffix, random) { Reverse = reverse },
+                    RecurrentCellType.Gru => new GruLayer(store, layerInput, hiddenSize, prefix, suffix, random) { Reverse = reverse },
+                    _ => throw new ArgumentOutOfRangeException(nameof(cellType), cellType, "Unknown cell type."),
+                };
+            }
+        }
+
+        _dropoutRandom = random.Fork();
+    }
+
+    /// <summary>Gets the cell type.</summary>
+    public RecurrentCellType CellType { get; }
+
+    /// <summary>Gets I.</summary>
+    public int InputSize { get; }
+
+    /// <summary>Gets H.</summary>
+    public int HiddenSize { get; }
+
+    /// <summary>Gets L.</summary>
+    public int NumberOfLayers { get; }
+
+    /// <summary>Gets D: 2 when bidirectional, else 1.</summary>
+    public int Directions { get; }
+
+    /// <summary>Gets the dropout probability between layers.</summary>
+    public float Dropout { get; }
+
+    /// <summary>Gets D*H, the width of each output row.</summary>
+    public int OutputSize => Directions * HiddenSize;
+
+    /// <summary>Gets S = L*D, the number of state slots in h0/hN (and c0/cN).</summary>
+    public int StateCount => NumberOfLayers * Directions;
+
+    /// <summary>Whether the cell has a cell state (LSTM), so c0/cN apply.</summary>
+    public bool HasCellState => CellType == RecurrentCellType.Lstm;
+
+    /// <summary>Runs the stack over a batch.</summary>
+    /// <param name="input">(T, B, I) time-major; values past a row's length are ignored.</param>
+    /// <param name="timeSteps">T; at least 1.</param>
+    /// <param name="batchSize">B; at least 1.</param>
+    /// <param name="lengths">B lengths in [1, T], any order; empty means every row has length T.</param>
+    /// <param name="output">(T, B, D*H), overwritten; zero past each row's length.</param>
+    /// <param name="h0">(S, B, H) initial hidden states, or empty for zeros.</param>
+    /// <param name="c0">(S, B, H) initial cell states (LSTM), or empty for zeros.</param>
+    /// <param name="hN">(S, B, H) receives the final hidden states, or empty.</param>
+    /// <param name="cN">(S, B, H) receives the final cell states (LSTM), or empty.</param>
+    /// <param name="training">Whether to apply dropout between layers.</param>
+    /// <exception cref="ArgumentOutOfRangeException">T or B is not positive, or a length is outside [1, T]; the message names the row and value.</exception>
+    /// <exception cref="ArgumentException">A span does not have the size its shape needs, or c0/cN are given for a cell without a cell state.</exception>
+    public void Forward(ReadOnlySpan<float> input, int timeSteps, int batchSize, ReadOnlySpan<int> lengths, Span<float> output,
+        ReadOnlySpan<float> h0 = default, ReadOnlySpan<float> c0 = default, Span<float> hN = default, Span<float> cN = default,
+        bool training = false)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(timeSteps);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        int t = timeSteps, b = batchSize, h = HiddenSize, s = StateCount, dh = OutputSize;
+        CheckExact(input, (long)t * b * InputSize, nameof(input), $"(T={t}, B={b}, I={InputSize})");
+        CheckExact(output, (long)t * b * dh, nameof(output), $"(T={t}, B={b}, D*H={dh})");
+        CheckState(h0, s, b, nameof(h0));
+        CheckState(hN, s, b, nameof(hN));
+        CheckCellState(c0, s, b, nameof(c0));
+        CheckCellState(cN, s, b, nameof(cN));
+        PackLengths(lengths, t, b);
+        _t = t;
+        _b = b;
+
+        Ensure(ref _x, t * b * InputSize);
+        Gather(input, _x, InputSize);
+        Ensure(ref _h0, s * b * h);
+        Ensure(ref _c0, s * b * h);
+        Ensure(ref _hN, s * b * h);
+        Ensure(ref _cN, s * b * h);
+        GatherStates(h0, _h0);
+        GatherStates(c0, _c0);
+        if (_layerOut.Length != NumberOfLayers)
+        {
+            _layerOut = new float[NumberOfLayers][];
+            _masks = new float[NumberOfLayers][];
+            Array.Fill(_layerOut, []);
+            Array.Fill(_masks, []);
+        }
+
+        _usedDropout = training && Dropout > 0f && NumberOfLayers > 1;
+        ReadOnlySpan<float> layerInput = _x.AsSpan(0, t * b * InputSize);
+        for (int l = 0; l < NumberOfLayers; l++)
+        {
+            Ensure(ref _layerOut[l], t * b * dh);
+            Span<float> y = _layerOut[l].AsSpan(0, t * b * dh);
+            for (int d = 0; d < Directions; d++)
+            {
+                int slot = (l * Directions) + d;
+                var layer = _layers[slot];
+                layer.Forward(layerInput, _batchSizes, h0.IsEmpty ? default : StateSlot(_h0, slot),
+                    c0.IsEmpty ? default : StateSlot(_c0, slot), StateSlot(_hN, slot), HasCellState ? StateSlot(_cN, slot) : default);
+                Interleave(layer.Output, y, d);
+            }
+
+            if (_usedDropout && l < NumberOfLayers - 1)
+            {
+                Ensure(ref _masks[l], t * b * dh);
+                Span<float> mask = _masks[l].AsSpan(0, t * b * dh);
+                float keep = 1f / (1f - Dropout);
+                for (int i = 0; i < mask.Length; i++)
+                {
+                    mask[i] = _dropoutRandom.NextSingle() < Dropout ? 0f : keep;
+                }
+
+                TensorPrimitives.Multiply(y, mask, y);
+            }
+
+            layerInput = y;
+        }
+
+        Scatter(_layerOut[NumberOfLayers - 1], output, dh);
+        ScatterStates(_hN, hN);
+        ScatterStates(_cN, cN);
+    }
+
+    /// <summary>
+    /// Back-propagates through the last <see cref="Forward"/>: adds every parameter's gradient and, when asked, writes
+    /// the gradients of the input and the initial states.
+    /// </summary>
+    /// <param name="outputGradient">(T, B, D*H) gradient w.r.t. the output, or empty; values past a row's length are ignored.</param>
+    /// <param name="hNGradient">(S, B, H) gradient w.r.t. the final hidden states, or empty.</param>
+    /// <param name="cNGradient">(S, B, H) gradient w.r.t. the final cell states (LSTM), or empty.</param>
+    /// <param name="inputGradient">(T, B, I) overwritten with the input gradient (zero past each length), or empty to skip.</param>
+    /// <param name="h0Gradient">(S, B, H) overwritten with the initial-state gradient, or empty.</param>
+    /// <param name="c0Gradient">(S, B, H) overwritten with the initial cell-state gradient (LSTM), or empty.</param>
+    /// <exception cref="InvalidOperationException">No <see cref="Forward"/> ran before.</exception>
+    /// <exception cref="ArgumentException">A span does not have the size its shape needs.</exception>
+    public void Backward(ReadOnlySpan<float> outputGradient, ReadOnlySpan<float> hNGradient = default, ReadOnlySpan<float> cNGradient = default,
+        Span<float> inputGradient = default, Span<float> h0Gradient = default, Span<float> c0Gradient = default)
+    {
+        if (_t == 0)
+        {
+            throw new InvalidOperationException("Backward needs a Forward first: call Forward on the batch, then Backward.");
+        }
+
+        int t = _t, b = _b, h = HiddenSize, s = StateCount, dh = OutputSize;
+        if (!outputGradient.IsEmpty)
+        {
+            CheckExact(outputGradient, (long)t * b * dh, nameof(outputGradient), $"(T={t}, B={b}, D*H={dh})");
+        }
+
+        if (!inputGradient.IsEmpty)
+        {
+            CheckExact(inputGradient, (long)t * b * InputSize, nameof(inputGradient), $"(T={t}, B={b}, I={InputSize})");
+        }
+
+        CheckState(hNGradient, s, b, nameof(hNGradient));
+        CheckState(h0Gradient, s, b, nameof(h0Gradient));
+        CheckCellState(cNGradient, s, b, nameof(cNGradient));
+        CheckCellState(c0Gradient, s, b, nameof(c0Gradient));
+
+        // Sorted copies of the incoming gradients; the final-state ones reuse the forward's state buffers.
+        Ensure(ref _dY, t * b * dh);
+        Span<float> dY = _dY.AsSpan(0, t * b * dh);
+        if (outputGradient.IsEmpty)
+        {
+            dY.Clear();
+        }
+        else
+        {
+            Gather(outputGradient, dY, dh);
+        }
+
+        GatherStates(hNGradient, _hN);
+        GatherStates(cNGradient, _cN);
+        Ensure(ref _dDir, t * b * h);
+        Ensure(ref _dXDir, t * b * Math.Max(InputSize, dh));
+        Ensure(ref _dX, t * b * Math.Max(InputSize, dh));
+        for (int l = NumberOfLayers - 1; l >= 0; l--)
+        {
+            int inSize = l == 0 ? InputSize : dh;
+            bool needDx = l > 0 || !inputGradient.IsEmpty;
+            Span<float> dX = _dX.AsSpan(0, t * b * inSize);
+            for (int d = 0; d < Directions; d++)
+            {
+                int slot = (l * Directions) + d;
+                Span<float> dOut = _dDir.AsSpan(0, t * b * h);
+                Deinterleave(dY, dOut, d);
+                Span<float> dXDir = needDx ? _dXDir.AsSpan(0, t * b * inSize) : default;
+                _layers[slot].Backward(dOut, hNGradient.IsEmpty ? default : StateSlot(_hN, slot),
+                    cNGradient.IsEmpty ? default : StateSlot(_cN, slot), dXDir,
+                    h0Gradient.IsEmpty ? default : StateSlot(_h0, slot), c0Gradient.IsEmpty ? default : StateSlot(_c0, slot));
+                if (needDx)
+                {
+                    if (d == 0)
+                    {
+                        dXDir.CopyTo(dX);
+                    }
+                    else
+                    {
+                        TensorPrimitives.Add(dX, dXDir, dX);
+                    }
+                }
+            }
+
+            if (l > 0)
+            {
+                // dY of the layer below = dX of this layer through the dropout mask.
+                if (_usedDropout)
+                {
+                    TensorPrimitives.Multiply(dX, _masks[l - 1].AsSpan(0, t * b * dh), dY);
+                }
+                else
+                {
+                    dX.CopyTo(dY);
+                }
+            }
+        }
+
+        if (!inputGradient.IsEmpty)
+        {
+            Scatter(_dX.AsSpan(0, t * b * InputSize), inputGradient, InputSize);
+        }
+
+        ScatterStates(_h0, h0Gradient);
+        ScatterStates(_c0, c0Gradient);
+    }
+
+    private void PackLengths(ReadOnlySpan<int> lengths, int t, int b)
+    {
+        if (!lengths.IsEmpty && lengths.Length != b)
+        {
+            throw new ArgumentException($"'lengths' has {lengths.Length} entries but the batch has B={b} rows; give one length per row.", nameof(lengths));
+        }
+
+        for (int i = 0; i < lengths.Length; i++)
+        {
+            if (lengths[i] < 1 || lengths[i] > t)
+            {
+                throw new ArgumentOutOfRangeException(nameof(lengths), lengths[i], $"Row {i} has length {lengths[i]}; lengths must be in [1, T={t}]. Drop empty sequences before batching, or pad the batch to the longest row.");
+            }
+        }
+
+        if (_order.Length != b)
+        {
+            _order = new int[b];
+        }
+
+        if (_batchSizes.Length != t)
+        {
+            _batchSizes = new int[t];
+        }
+
+        for (int i = 0; i < b; i++)
+        {
+            _order[i] = i;
+        }
+
+        if (!lengths.IsEmpty)
+        {
+            // Stable insertion sort by length, longest first (batches are small).
+            for (int i = 1; i < b; i++)
+            {
+                int row = _order[i];
+                int j = i - 1;
+                while (j >= 0 && lengths[_order[j]] < lengths[row])
+                {
+                    _order[j + 1] = _order[j];
+                    j--;
+                }
+
+                _order[j + 1] = row;
+            }
+        }
+
+        for (int step = 0; step < t; step++)
+        {
+            int alive = 0;
+            while (alive < b && (lengths.IsEmpty ? t : lengths[_order[alive]]) > step)
+            {
+                alive++;
+            }
+
+            _batchSizes[step] = alive;
+        }
+    }
+
+    /// <summary>Copies (T, B, W) rows from original batch order into sorted order.</summary>
+    private void Gather(ReadOnlySpan<float> source, Span<float> destination, int width)
+    {
+        for (int step = 0; step < _t; step++)
+        {
+            for (int j = 0; j < _b; j++)
+            {
+                source.Slice(((step * _b) + _order[j]) * width, width).CopyTo(destination.Slice(((step * _b) + j) * width, width));
+            }
+        }
+    }
+
+    /// <summary>Copies (T, B, W) rows from sorted order back into original batch order.</summary>
+    private void Scatter(ReadOnlySpan<float> source, Span<float> destination, int width)
+    {
+        for (int step = 0; step < _t; step++)
+        {
+            for (int j = 0; j < _b; j++)
+            {
+                source.Slice(((step * _b) + j) * width, width).CopyTo(destination.Slice(((step * _b) + _order[j]) * width, width));
+            }
+        }
+    }
+
+    private void GatherStates(ReadOnlySpan<float> source, Span<float> destination)
+    {
+        if (source.IsEmpty)
+        {
+            return;
+        }
+
+        int h = HiddenSize;
+        for (int slot = 0; slot < StateCount; slot++)
+        {
+            for (int j = 0; j < _b; j++)
+            {
+                source.Slice(((slot * _b) + _order[j]) * h, h).CopyTo(destination.Slice(((slot * _b) + j) * h, h));
+            }
+        }
+    }
+
+    private void ScatterStates(ReadOnlySpan<float> source, Span<float> destination)
+    {
+        if (destination.IsEmpty)
+        {
+            return;
+        }
+
+        int h = HiddenSize;
+        for (int slot = 0; slot < StateCount; slot++)
+        {
+            for (int j = 0; j < _b; j++)
+            {
+                source.Slice(((slot * _b) + j) * h, h).CopyTo(destination.Slice(((slot * _b) + _order[j]) * h, h));
+            }
+        }
+    }
+
+    private Span<float> StateSlot(float[] states, int slot) => states.AsSpan(slot * _b * HiddenSize, _b * HiddenSize);
+
+    /// <summary>Writes one direction's (T*B, H) rows into columns [d*H, (d+1)*H) of (T*B, D*H).</summary>
+    private void Interleave(ReadOnlySpan<float> direction, Span<float> combined, int d)
+    {
+        int h = HiddenSize, dh = OutputSize;
+        if (Directions == 1)
+        {
+            direction.CopyTo(combined);
+            return;
+        }
+
+        for (int r = 0; r < _t * _b; r++)
+        {
+            direction.Slice(r * h, h).CopyTo(combined.Slice((r * dh) + (d * h), h));
+        }
+    }
+
+    private void Deinterleave(ReadOnlySpan<float> combined, Span<float> direction, int d)
+    {
+        int h = HiddenSize, dh = OutputSize;
+        if (Directions == 1)
+        {
+            combined.CopyTo(direction);
+            return;
+        }
+
+        for (int r = 0; r < _t * _b; r++)
+        {
+            combined.Slice((r * dh) + (d * h), h).CopyTo(direction.Slice(r * h, h));
+        }
+    }
+
+    private void CheckState(ReadOnlySpan<float> state, int s, int b, string name)
+    {
+        if (!state.IsEmpty)
+        {
+            CheckExact(state, (long)s * b * HiddenSize, name, $"(S=L*D={s}, B={b}, H={HiddenSize})");
+        }
+    }
+
+    private void CheckCellState(ReadOnlySpan<float> state, int s, int b, string name)
+    {
+        if (!state.IsEmpty && !HasCellState)
+        {
+            throw new ArgumentException($"'{name}' is a cell state, which only LSTM has; this stack is {CellType}. Pass an empty span.", name);
+        }
+
+        CheckState(state, s, b, name);
+    }
+
+    private static void CheckExact(ReadOnlySpan<float> span, long required, string name, string shape)
+    {
+        if (span.Length != required)
+        {
+            throw new ArgumentException($"'{name}' has {span.Length} elements but its shape {shape} needs {required}.", name);
+        }
+    }
+
+    private static void Ensure(ref float[] buffer, int length)
+    {
+        if (buffer.Length < length)
+        {
+            buffer = new float[length];
+        }
+    }
+}

@@ -1,0 +1,36 @@
+using System.Numerics.Tensors;
+using MLNetRnn.Numerics;
+
+namespace MLNetRnn.Layers;
+
+// B = batch, T = time, H = hidden size; one gate (G = 1).
+
+/// <summary>The Elman (tanh) step: <c>h' = tanh(W_ih x + b_ih + W_hh h + b_hh)</c>, PyTorch's <c>nn.RNN</c>.</summary>
+/// <remarks>Backward: <c>dpre = dh' ⊙ (1 − h'²)</c>; the same for the input and hidden sides.</remarks>
+internal sealed class SimpleRnnLayer(ParameterStore store, int inputSize, int hiddenSize, string prefix, string suffix, SeededRandom random)
+    : RecurrentLayer(store, inputSize, hiddenSize, 1, prefix, suffix, random)
+{
+    protected override bool FoldsHiddenBias => true;
+
+    protected override void StepForward(int t, int rows, int fromPrev, int prevT, ReadOnlySpan<float> c0)
+    {
+        int n = rows * HiddenSize;
+        Span<float> pre = Xg.AsSpan(t * B * HiddenSize, n);
+        TensorPrimitives.Add(pre, Hg.AsSpan(0, n), pre);
+        TensorPrimitives.Tanh(pre, Hs.AsSpan(t * B * HiddenSize, n));
+    }
+
+    protected override void StepBackward(int t, int rows, int fromPrev, int stillAlive, ReadOnlySpan<float> dh,
+        ReadOnlySpan<float> dcN, Span<float> dc0, Span<float> dGx, Span<float> dGh, Span<float> dhPrev)
+    {
+        ReadOnlySpan<float> hOut = Hs.AsSpan(t * B * HiddenSize, rows * HiddenSize);
+        for (int i = 0; i < hOut.Length; i++)
+        {
+            float y = hOut[i];
+            dGx[i] = dh[i] * (1f - (y * y));
+        }
+
+        dGx.CopyTo(dGh);
+        dhPrev.Clear();
+    }
+}

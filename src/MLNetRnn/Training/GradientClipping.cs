@@ -1,0 +1,54 @@
+using MLNetRnn.Layers;
+
+namespace MLNetRnn.Training;
+
+/// <summary>Gradient clipping by global norm, as PyTorch's <c>torch.nn.utils.clip_grad_norm_</c>.</summary>
+public static class GradientClipping
+{
+    /// <summary>Scales every trainable tensor's gradient so that their joint L2 norm is at most <paramref name="maxNorm"/>.</summary>
+    /// <param name="store">The tensors; frozen ones are neither counted nor scaled.</param>
+    /// <param name="maxNorm">The largest allowed norm; positive.</param>
+    /// <returns>The norm before clipping (useful to log); NaN or infinity when a gradient is not finite, in which case nothing is scaled.</returns>
+    /// <remarks><c>n = √Σ g²</c>; when <c>n &gt; maxNorm</c>, every gradient is multiplied by <c>maxNorm / (n + 1e-6)</c>.</remarks>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxNorm"/> is not positive and finite.</exception>
+    public static float ClipByGlobalNorm(ParameterStore store, float maxNorm)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        if (!(maxNorm > 0f && float.IsFinite(maxNorm)))
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxNorm), maxNorm, $"Invalid max norm: {maxNorm}. Use a positive value such as 1.0.");
+        }
+
+        double sum = 0;
+        foreach (var p in store.Parameters)
+        {
+            if (p.RequiresGradient)
+            {
+                foreach (float g in p.Gradient)
+                {
+                    sum += (double)g * g;
+                }
+            }
+        }
+
+        float norm = (float)Math.Sqrt(sum);
+        if (!float.IsFinite(norm))
+        {
+            return norm;
+        }
+
+        float coefficient = maxNorm / (norm + 1e-6f);
+        if (coefficient < 1f)
+        {
+            foreach (var p in store.Parameters)
+            {
+                if (p.RequiresGradient)
+                {
+                    System.Numerics.Tensors.TensorPrimitives.Multiply(p.Gradient, coefficient, p.Gradient);
+                }
+            }
+        }
+
+        return norm;
+    }
+}

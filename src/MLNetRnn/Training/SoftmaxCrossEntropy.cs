@@ -1,0 +1,104 @@
+using System.Numerics.Tensors;
+using MLNetRnn.Numerics;
+
+namespace MLNetRnn.Training;
+
+// N = rows, C = classes.
+
+/// <summary>Softmax cross-entropy over class logits, as PyTorch's <c>F.cross_entropy</c> with <c>ignore_index</c>.</summary>
+public static class SoftmaxCrossEntropy
+{
+    /// <summary>Computes the loss and its gradient with respect to the logits.</summary>
+    /// <param name="logits">(N, C) unnormalised scores.</param>
+    /// <param name="targets">(N) class ids in [0, C), or <paramref name="ignoreIndex"/> for rows that do not count (padding).</param>
+    /// <param name="classes">C; at least 1.</param>
+    /// <param name="logitsGradient">(N, C) overwritten with dLoss/dlogits (zero on ignored rows), or empty to skip.</param>
+    /// <param name="ignoreIndex">The target value of rows to skip. Default -100, as PyTorch.</param>
+    /// <param name="reduction">Mean over counted rows (default) or sum.</param>
+    /// <returns>The loss; 0 when every row is ignored (PyTorch returns NaN there; a batch of only padding should not poison training).</returns>
+    /// <remarks>
+    /// <c>loss_n = logsumexp(z_n) − z_n[y_n]</c>; gradient <c>softmax(z_n) − onehot(y_n)</c>, divided by the number of counted
+    /// rows for <see cref="LossReduction.Mean"/>. Computed with the max subtracted, so large logits do not overflow.
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="classes"/> is not positive, or a target is outside [0, C) and not the ignore index.</exception>
+    /// <exception cref="ArgumentException">The spans' sizes disagree, or a logit is NaN or infinite (the message gives its row and column).</exception>
+    public static float Compute(ReadOnlySpan<float> logits, ReadOnlySpan<int> targets, int classes, Span<float> logitsGradient,
+        int ignoreIndex = -100, LossReduction reduction = LossReduction.Mean)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(classes);
+        int n = targets.Length;
+        if (logits.Length != (long)n * classes)
+        {
+            throw new ArgumentException($"'logits' has {logits.Length} values but {n} targets x {classes} classes need {(long)n * classes}.", nameof(logits));
+        }
+
+        if (!logitsGradient.IsEmpty && logitsGradient.Length != logits.Length)
+        {
+            throw new ArgumentException($"'logitsGradient' has {logitsGradient.Length} values; it must match 'logits' ({logits.Length}).", nameof(logitsGradient));
+        }
+
+        int counted = 0;
+        for (int i = 0; i < n; i++)
+        {
+            int y = targets[i];
+            if (y == ignoreIndex)
+            {
+                continue;
+            }
+
+            if ((uint)y >= (uint)classes)
+            {
+                throw new ArgumentOutOfRangeException(nameof(targets), y, $"Target {y} at row {i} is not a class in [0, {classes}) nor the ignore index {ignoreIndex}.");
+            }
+
+            counted++;
+        }
+
+        double total = 0;
+        for (int i = 0; i < n; i++)
+        {
+            ReadOnlySpan<float> z = logits.Slice(i * classes, classes);
+            int y = targets[i];
+            if (y == ignoreIndex)
+            {
+                if (!logitsGradient.IsEmpty)
+                {
+                    logitsGradient.Slice(i * classes, classes).Clear();
+                }
+
+                continue;
+            }
+
+            for (int c = 0; c < classes; c++)
+            {
+                if (!float.IsFinite(z[c]))
+                {
+                    throw new ArgumentException($"Logit at row {i}, class {c} is {z[c]}; the model produced a non-finite value (lower the learning rate, enable gradient clipping, or check the inputs for NaN).", nameof(logits));
+                }
+            }
+
+            float max = TensorPrimitives.Max(z);
+            double sum = 0;
+            for (int c = 0; c < classes; c++)
+            {
+                sum += Math.Exp(z[c] - max);
+            }
+
+            double logSum = Math.Log(sum) + max;
+            total += logSum - z[y];
+            if (!logitsGradient.IsEmpty)
+            {
+                float scale = reduction == LossReduction.Mean ? 1f / counted : 1f;
+                Span<float> g = logitsGradient.Slice(i * classes, classes);
+                for (int c = 0; c < classes; c++)
+                {
+                    g[c] = (float)Math.Exp(z[c] - logSum) * scale;
+                }
+
+                g[y] -= scale;
+            }
+        }
+
+        return counted == 0 ? 0f : (float)(reduction == LossReduction.Mean ? total / counted : total);
+    }
+}
