@@ -41,5 +41,16 @@ internal sealed class ModelSaveContext(ZipArchive archive, string directory)
         }
     }
 
-    public Stream Create(string name) => archive.CreateEntry(Directory + name, CompressionLevel.Optimal).Open();
+    /// <summary>
+    /// Creates an entry with a fixed timestamp, so the same model always gives the same bytes (reproducible builds,
+    /// content hashes, diffable artifacts).
+    /// </summary>
+    public Stream Create(string name)
+    {
+        var entry = archive.CreateEntry(Directory + name, CompressionLevel.Optimal);
+        entry.LastWriteTime = FixedTimestamp;
+        return entry.Open();
+    }
+
+    private static readonly DateTimeOffset FixedTimestamp = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
 }
