@@ -32,11 +32,7 @@ public sealed class AdamW : Optimizer
     /// <inheritdoc/>
     protected override void Update(Span<float> values, ReadOnlySpan<float> gradients, int offset)
     {
-        float decay = 1f - (LearningRate * WeightDecay);
-        for (int i = 0; i < values.Length; i++)
-        {
-            values[i] *= decay;
-        }
+        System.Numerics.Tensors.TensorPrimitives.Multiply(values, 1f - (LearningRate * WeightDecay), values);
 
         _moments.Apply(values, gradients, offset, LearningRate, StepCount, 0f);
     }

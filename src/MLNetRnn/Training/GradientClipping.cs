@@ -19,15 +19,15 @@ public static class GradientClipping
             throw new ArgumentOutOfRangeException(nameof(maxNorm), maxNorm, $"Invalid max norm: {maxNorm}. Use a positive value such as 1.0.");
         }
 
+        // Each tensor's sum of squares is vectorised in float (as PyTorch's per-tensor norms are); the tensors' sums are
+        // combined in double.
         double sum = 0;
-        foreach (var p in store.Parameters)
+        var parameters = store.Parameters;
+        for (int i = 0; i < parameters.Count; i++)
         {
-            if (p.RequiresGradient)
+            if (parameters[i].RequiresGradient)
             {
-                foreach (float g in p.Gradient)
-                {
-                    sum += (double)g * g;
-                }
+                sum += System.Numerics.Tensors.TensorPrimitives.SumOfSquares(parameters[i].Gradient);
             }
         }
 
@@ -40,11 +40,11 @@ public static class GradientClipping
         float coefficient = maxNorm / (norm + 1e-6f);
         if (coefficient < 1f)
         {
-            foreach (var p in store.Parameters)
+            for (int i = 0; i < parameters.Count; i++)
             {
-                if (p.RequiresGradient)
+                if (parameters[i].RequiresGradient)
                 {
-                    System.Numerics.Tensors.TensorPrimitives.Multiply(p.Gradient, coefficient, p.Gradient);
+                    System.Numerics.Tensors.TensorPrimitives.Multiply(parameters[i].Gradient, coefficient, parameters[i].Gradient);
                 }
             }
         }

@@ -49,8 +49,10 @@ public abstract class Optimizer
         StepCount++;
         Span<float> values = Store.Values;
         Span<float> gradients = Store.Gradients;
-        foreach (var p in Store.Parameters)
+        var parameters = Store.Parameters;
+        for (int i = 0; i < parameters.Count; i++)
         {
+            var p = parameters[i];
             if (p.RequiresGradient)
             {
                 Update(values.Slice(p.Offset, p.Length), gradients.Slice(p.Offset, p.Length), p.Offset);

@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Numerics.Tensors;
 using MLNetRnn.Numerics;
 
@@ -18,6 +19,8 @@ internal sealed class GruLayer(ParameterStore store, int inputSize, int hiddenSi
     private float[] _hn = []; // (T, B, H): ĥ_n = W_hn h + b_hn, kept for the reset-gate gradient
 
     protected override bool FoldsHiddenBias => false;
+
+    protected override bool SeparateHiddenGradient => true;
 
     protected override void EnsureCellBuffers(int rowsAll, int batch) => Ensure(ref _hn, rowsAll * HiddenSize);
 
@@ -52,27 +55,54 @@ internal sealed class GruLayer(ParameterStore store, int inputSize, int hiddenSi
     {
         int h = HiddenSize, gh = 3 * h, at = t * B * h;
         ReadOnlySpan<float> gates = Xg.AsSpan(t * B * gh, rows * gh);
-        ReadOnlySpan<float> hPrev = HPrev.AsSpan(at, rows * h);
-        ReadOnlySpan<float> hnAll = _hn.AsSpan(at, rows * h);
         for (int row = 0; row < rows; row++)
         {
-            int g0 = row * gh;
-            for (int j = 0; j < h; j++)
+            int g0 = row * gh, k0 = row * h;
+            BackwardRow(gates.Slice(g0, gh), HPrev.AsSpan(at + k0, h), _hn.AsSpan(at + k0, h), dh.Slice(k0, h), dGx.Slice(g0, gh), dGh.Slice(g0, gh), dhPrev.Slice(k0, h));
+        }
+    }
+
+    /// <summary>One row: input- and hidden-side pre-activation gradients and the direct dh_prev term, vectorised.</summary>
+    private static void BackwardRow(ReadOnlySpan<float> gates, ReadOnlySpan<float> hPrev, ReadOnlySpan<float> hn, ReadOnlySpan<float> dh,
+        Span<float> dGx, Span<float> dGh, Span<float> dhPrev)
+    {
+        int h = hPrev.Length, j = 0;
+        ReadOnlySpan<float> gr = gates[..h], gz = gates.Slice(h, h), gn = gates.Slice(2 * h, h);
+        if (Vector.IsHardwareAccelerated)
+        {
+            var one = Vector<float>.One;
+            for (; j <= h - Vector<float>.Count; j += Vector<float>.Count)
             {
-                int k = (row * h) + j;
-                float r = gates[g0 + j], z = gates[g0 + h + j], n = gates[g0 + (2 * h) + j];
-                float d = dh[k];
-                float dnPre = d * (1f - z) * (1f - (n * n));
-                float drPre = dnPre * hnAll[k] * r * (1f - r);
-                float dzPre = d * (hPrev[k] - n) * z * (1f - z);
-                dGx[g0 + j] = drPre;
-                dGx[g0 + h + j] = dzPre;
-                dGx[g0 + (2 * h) + j] = dnPre;
-                dGh[g0 + j] = drPre;
-                dGh[g0 + h + j] = dzPre;
-                dGh[g0 + (2 * h) + j] = dnPre * r;
-                dhPrev[k] = d * z;
+                var r = new Vector<float>(gr[j..]);
+                var z = new Vector<float>(gz[j..]);
+                var n = new Vector<float>(gn[j..]);
+                var d = new Vector<float>(dh[j..]);
+                var dnPre = d * (one - z) * (one - (n * n));
+                var drPre = dnPre * new Vector<float>(hn[j..]) * r * (one - r);
+                var dzPre = d * (new Vector<float>(hPrev[j..]) - n) * z * (one - z);
+                drPre.CopyTo(dGx[j..]);
+                dzPre.CopyTo(dGx[(h + j)..]);
+                dnPre.CopyTo(dGx[((2 * h) + j)..]);
+                drPre.CopyTo(dGh[j..]);
+                dzPre.CopyTo(dGh[(h + j)..]);
+                (dnPre * r).CopyTo(dGh[((2 * h) + j)..]);
+                (d * z).CopyTo(dhPrev[j..]);
             }
+        }
+
+        for (; j < h; j++)
+        {
+            float r = gr[j], z = gz[j], n = gn[j], d = dh[j];
+            float dnPre = d * (1f - z) * (1f - (n * n));
+            float drPre = dnPre * hn[j] * r * (1f - r);
+            float dzPre = d * (hPrev[j] - n) * z * (1f - z);
+            dGx[j] = drPre;
+            dGx[h + j] = dzPre;
+            dGx[(2 * h) + j] = dnPre;
+            dGh[j] = drPre;
+            dGh[h + j] = dzPre;
+            dGh[(2 * h) + j] = dnPre * r;
+            dhPrev[j] = d * z;
         }
     }
 }

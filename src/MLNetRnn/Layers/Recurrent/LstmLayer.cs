@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Numerics.Tensors;
 using MLNetRnn.Numerics;
 
@@ -75,30 +76,55 @@ internal sealed class LstmLayer(ParameterStore store, int inputSize, int hiddenS
         Span<float> carry = _dcCarry.AsSpan(0, B * h);
         CopyOrClear(dcN, stillAlive * h, (rows - stillAlive) * h, carry);
         ReadOnlySpan<float> gates = Xg.AsSpan(t * B * gh, rows * gh);
-        ReadOnlySpan<float> cPrev = _cPrev.AsSpan(at, rows * h);
-        ReadOnlySpan<float> tanhC = _tanhC.AsSpan(at, rows * h);
         for (int r = 0; r < rows; r++)
         {
-            int g0 = r * gh;
-            for (int j = 0; j < h; j++)
-            {
-                int k = (r * h) + j;
-                float i = gates[g0 + j], f = gates[g0 + h + j], g = gates[g0 + (2 * h) + j], o = gates[g0 + (3 * h) + j];
-                float tc = tanhC[k];
-                float dc = carry[k] + (dh[k] * o * (1f - (tc * tc)));
-                dGx[g0 + j] = dc * g * i * (1f - i);
-                dGx[g0 + h + j] = dc * cPrev[k] * f * (1f - f);
-                dGx[g0 + (2 * h) + j] = dc * i * (1f - (g * g));
-                dGx[g0 + (3 * h) + j] = dh[k] * tc * o * (1f - o);
-                carry[k] = dc * f;
-            }
+            int g0 = r * gh, k0 = r * h;
+            BackwardRow(gates.Slice(g0, gh), _tanhC.AsSpan(at + k0, h), _cPrev.AsSpan(at + k0, h), dh.Slice(k0, h), carry.Slice(k0, h), dGx.Slice(g0, gh));
         }
 
-        dGx.CopyTo(dGh);
         dhPrev.Clear();
         if (!dc0.IsEmpty && fromPrev < rows)
         {
             carry[(fromPrev * h)..(rows * h)].CopyTo(dc0.Slice(fromPrev * h));
+        }
+    }
+
+    /// <summary>One row: the gate pre-activation gradients (i, f, g, o blocks) and the cell-state carry, vectorised.</summary>
+    private static void BackwardRow(ReadOnlySpan<float> gates, ReadOnlySpan<float> tanhC, ReadOnlySpan<float> cPrev, ReadOnlySpan<float> dh,
+        Span<float> carry, Span<float> dGates)
+    {
+        int h = tanhC.Length, j = 0;
+        ReadOnlySpan<float> gi = gates[..h], gf = gates.Slice(h, h), gg = gates.Slice(2 * h, h), go = gates.Slice(3 * h, h);
+        Span<float> di = dGates[..h], df = dGates.Slice(h, h), dg = dGates.Slice(2 * h, h), dO = dGates.Slice(3 * h, h);
+        if (Vector.IsHardwareAccelerated)
+        {
+            var one = Vector<float>.One;
+            for (; j <= h - Vector<float>.Count; j += Vector<float>.Count)
+            {
+                var i = new Vector<float>(gi[j..]);
+                var f = new Vector<float>(gf[j..]);
+                var g = new Vector<float>(gg[j..]);
+                var o = new Vector<float>(go[j..]);
+                var tc = new Vector<float>(tanhC[j..]);
+                var d = new Vector<float>(dh[j..]);
+                var dc = new Vector<float>(carry[j..]) + (d * o * (one - (tc * tc)));
+                (dc * g * i * (one - i)).CopyTo(di[j..]);
+                (dc * new Vector<float>(cPrev[j..]) * f * (one - f)).CopyTo(df[j..]);
+                (dc * i * (one - (g * g))).CopyTo(dg[j..]);
+                (d * tc * o * (one - o)).CopyTo(dO[j..]);
+                (dc * f).CopyTo(carry[j..]);
+            }
+        }
+
+        for (; j < h; j++)
+        {
+            float i = gi[j], f = gf[j], g = gg[j], o = go[j], tc = tanhC[j];
+            float dc = carry[j] + (dh[j] * o * (1f - (tc * tc)));
+            di[j] = dc * g * i * (1f - i);
+            df[j] = dc * cPrev[j] * f * (1f - f);
+            dg[j] = dc * i * (1f - (g * g));
+            dO[j] = dh[j] * tc * o * (1f - o);
+            carry[j] = dc * f;
         }
     }
 }

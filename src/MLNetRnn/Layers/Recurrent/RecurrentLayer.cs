@@ -33,7 +33,7 @@ internal abstract class RecurrentLayer
     protected float[] HPrev = [];   // (T, B, H): hidden state each step started from
     protected float[] Hg = [];      // (B, G*H): hidden projection of the current step
     private float[] _dGx = [];     // (T, B, G*H): gradient w.r.t. the input-side pre-activations
-    private float[] _dGh = [];     // (T, B, G*H): gradient w.r.t. the hidden-side pre-activations
+    private float[] _dGh = [];     // (T, B, G*H): gradient w.r.t. the hidden-side pre-activations (GRU only; else = _dGx)
     private float[] _dhCarry = []; // (B, H)
     private float[] _dhPrev = [];  // (B, H)
     private float[] _xCopy = [];   // (T, B, I) the input of the last Forward
@@ -71,6 +71,12 @@ internal abstract class RecurrentLayer
 
     /// <summary>Whether b_hh is added into the input projection (true for SimpleRnn and LSTM, false for GRU).</summary>
     protected abstract bool FoldsHiddenBias { get; }
+
+    /// <summary>
+    /// Whether the gradients w.r.t. the hidden-side and input-side pre-activations differ (GRU, where r multiplies
+    /// <c>W_hn h + b_hn</c>). When they do not, one buffer serves both and the cell writes only dGx.
+    /// </summary>
+    protected virtual bool SeparateHiddenGradient => false;
 
     /// <summary>Runs the layer over a sorted, packed batch.</summary>
     /// <param name="x">(T, B, I).</param>
@@ -161,7 +167,12 @@ internal abstract class RecurrentLayer
         int h = HiddenSize, gh = Gates * h, rowsAll = T * B;
         int[] batchSizes = _batchSizes;
         Ensure(ref _dGx, rowsAll * gh);
-        Ensure(ref _dGh, rowsAll * gh);
+        if (SeparateHiddenGradient)
+        {
+            Ensure(ref _dGh, rowsAll * gh);
+        }
+
+        float[] dGhBuffer = SeparateHiddenGradient ? _dGh : _dGx;
         Ensure(ref _dhCarry, B * h);
         Ensure(ref _dhPrev, B * h);
         BeginCellBackward();
@@ -187,12 +198,15 @@ internal abstract class RecurrentLayer
             }
 
             Span<float> dhPrev = _dhPrev.AsSpan(0, rows * h);
-            StepBackward(t, rows, fromPrev, stillAlive, dh, dcN, dc0, _dGx.AsSpan(t * B * gh, rows * gh), _dGh.AsSpan(t * B * gh, rows * gh), dhPrev);
+            StepBackward(t, rows, fromPrev, stillAlive, dh, dcN, dc0, _dGx.AsSpan(t * B * gh, rows * gh), dGhBuffer.AsSpan(t * B * gh, rows * gh), dhPrev);
             _dGx.AsSpan((t * B + rows) * gh, (B - rows) * gh).Clear();
-            _dGh.AsSpan((t * B + rows) * gh, (B - rows) * gh).Clear();
+            if (SeparateHiddenGradient)
+            {
+                _dGh.AsSpan((t * B + rows) * gh, (B - rows) * gh).Clear();
+            }
 
             // dh_prev = (direct term from the cell) + dGh W_hh.
-            Gemm.Multiply(false, false, rows, h, gh, 1f, _dGh.AsSpan(t * B * gh), gh, wHh, h, 1f, dhPrev, h);
+            Gemm.Multiply(false, false, rows, h, gh, 1f, dGhBuffer.AsSpan(t * B * gh), gh, wHh, h, 1f, dhPrev, h);
             dhPrev.CopyTo(carry);
             if (!dh0.IsEmpty && fromPrev < rows)
             {
@@ -202,7 +216,7 @@ internal abstract class RecurrentLayer
 
         // Weight and bias gradients, one GEMM each over all steps (dead rows of dG are zero).
         ReadOnlySpan<float> dGx = _dGx.AsSpan(0, rowsAll * gh);
-        ReadOnlySpan<float> dGh = _dGh.AsSpan(0, rowsAll * gh);
+        ReadOnlySpan<float> dGh = dGhBuffer.AsSpan(0, rowsAll * gh);
         Gemm.Multiply(true, false, gh, InputSize, rowsAll, 1f, dGx, gh, _xCopy, InputSize, 1f, WeightIh.Gradient, InputSize);
         Gemm.Multiply(true, false, gh, h, rowsAll, 1f, dGh, gh, HPrev, h, 1f, WeightHh.Gradient, h);
         AddRowSums(dGx, rowsAll, gh, BiasIh.Gradient);
@@ -221,8 +235,9 @@ internal abstract class RecurrentLayer
 
     /// <summary>
     /// Gate derivatives for one step over rows [0, rows): given dh (the total gradient w.r.t. this step's hidden
-    /// output), writes dGx and dGh (gradients w.r.t. the input-side and hidden-side pre-activations) and the part of
-    /// dh_prev that does not pass through W_hh (zero for SimpleRnn and LSTM, z ⊙ dh for GRU).
+    /// output), writes dGx and dGh (gradients w.r.t. the input-side and hidden-side pre-activations; the same span
+    /// unless <see cref="SeparateHiddenGradient"/>) and the part of dh_prev that does not pass through W_hh
+    /// (zero for SimpleRnn and LSTM, z ⊙ dh for GRU).
     /// </summary>
     protected abstract void StepBackward(int t, int rows, int fromPrev, int stillAlive, ReadOnlySpan<float> dh,
         ReadOnlySpan<float> dcN, Span<float> dc0, Span<float> dGx, Span<float> dGh, Span<float> dhPrev);

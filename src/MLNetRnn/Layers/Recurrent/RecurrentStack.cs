@@ -21,7 +21,7 @@ namespace MLNetRnn.Layers;
 /// direction; G = 1, 4 (i, f, g, o) or 3 (r, z, n). Initialisation as PyTorch: <c>U(−1/√H, 1/√H)</c>.</para>
 /// <para>Not thread-safe: <see cref="Forward"/> keeps what <see cref="Backward"/> needs.</para>
 /// </remarks>
-public sealed class RecurrentStack
+public sealed class RecurrentStack : ITwoPartWork
 {
     private readonly RecurrentLayer[] _layers; // [l * D + d]
     private readonly SeededRandom _dropoutRandom;
@@ -31,9 +31,16 @@ public sealed class RecurrentStack
     private float[][] _layerOut = [];  // [l] (T, B, D*H), sorted, after dropout
     private float[][] _masks = [];     // [l] (T, B, D*H) dropout masks
     private float[] _h0 = [], _c0 = [], _hN = [], _cN = []; // (S, B, H) sorted
-    private float[] _dY = [], _dDir = [], _dX = [], _dXDir = []; // backward scratch
+    private float[] _dY = [], _dX = [];               // backward scratch (T, B, D*H) and (T, B, max(I, D*H))
+    private readonly float[][] _dDir = [[], []];      // per direction (T, B, H)
+    private readonly float[][] _dXDir = [[], []];     // per direction (T, B, max(I, D*H))
     private bool _usedDropout;
     private int _t, _b;
+
+    // The layer being run when the two directions execute as two parts (see ITwoPartWork.Execute).
+    private bool _backwardPass, _hasH0, _hasC0, _hasDhN, _hasDcN, _wantDh0, _wantDc0, _needDx;
+    private int _layer;
+    private float[] _layerInput = [];
 
     /// <summary>Creates the stack and adds its tensors to <paramref name="store"/>.</summary>
     /// <param name="store">Where the tensors live.</param>
@@ -133,8 +140,8 @@ public sealed class RecurrentStack
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(timeSteps);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
         int t = timeSteps, b = batchSize, h = HiddenSize, s = StateCount, dh = OutputSize;
-        CheckExact(input, (long)t * b * InputSize, nameof(input), $"(T={t}, B={b}, I={InputSize})");
-        CheckExact(output, (long)t * b * dh, nameof(output), $"(T={t}, B={b}, D*H={dh})");
+        CheckExact(input, nameof(input), ("T", t), ("B", b), ("I", InputSize));
+        CheckExact(output, nameof(output), ("T", t), ("B", b), ("D*H", dh));
         CheckState(h0, s, b, nameof(h0));
         CheckState(hN, s, b, nameof(hN));
         CheckCellState(c0, s, b, nameof(c0));
@@ -160,19 +167,14 @@ public sealed class RecurrentStack
         }
 
         _usedDropout = training && Dropout > 0f && NumberOfLayers > 1;
-        ReadOnlySpan<float> layerInput = _x.AsSpan(0, t * b * InputSize);
+        (_backwardPass, _hasH0, _hasC0) = (false, !h0.IsEmpty, !c0.IsEmpty);
+        _layerInput = _x;
         for (int l = 0; l < NumberOfLayers; l++)
         {
             Ensure(ref _layerOut[l], t * b * dh);
             Span<float> y = _layerOut[l].AsSpan(0, t * b * dh);
-            for (int d = 0; d < Directions; d++)
-            {
-                int slot = (l * Directions) + d;
-                var layer = _layers[slot];
-                layer.Forward(layerInput, _batchSizes, h0.IsEmpty ? default : StateSlot(_h0, slot),
-                    c0.IsEmpty ? default : StateSlot(_c0, slot), StateSlot(_hN, slot), HasCellState ? StateSlot(_cN, slot) : default);
-                Interleave(layer.Output, y, d);
-            }
+            _layer = l;
+            RunDirections();
 
             if (_usedDropout && l < NumberOfLayers - 1)
             {
@@ -187,7 +189,7 @@ public sealed class RecurrentStack
                 TensorPrimitives.Multiply(y, mask, y);
             }
 
-            layerInput = y;
+            _layerInput = _layerOut[l];
         }
 
         Scatter(_layerOut[NumberOfLayers - 1], output, dh);
@@ -218,12 +220,12 @@ public sealed class RecurrentStack
         int t = _t, b = _b, h = HiddenSize, s = StateCount, dh = OutputSize;
         if (!outputGradient.IsEmpty)
         {
-            CheckExact(outputGradient, (long)t * b * dh, nameof(outputGradient), $"(T={t}, B={b}, D*H={dh})");
+            CheckExact(outputGradient, nameof(outputGradient), ("T", t), ("B", b), ("D*H", dh));
         }
 
         if (!inputGradient.IsEmpty)
         {
-            CheckExact(inputGradient, (long)t * b * InputSize, nameof(inputGradient), $"(T={t}, B={b}, I={InputSize})");
+            CheckExact(inputGradient, nameof(inputGradient), ("T", t), ("B", b), ("I", InputSize));
         }
 
         CheckState(hNGradient, s, b, nameof(hNGradient));
@@ -245,33 +247,29 @@ public sealed class RecurrentStack
 
         GatherStates(hNGradient, _hN);
         GatherStates(cNGradient, _cN);
-        Ensure(ref _dDir, t * b * h);
-        Ensure(ref _dXDir, t * b * Math.Max(InputSize, dh));
-        Ensure(ref _dX, t * b * Math.Max(InputSize, dh));
+        int widest = t * b * Math.Max(InputSize, dh);
+        Ensure(ref _dX, widest);
+        for (int d = 0; d < Directions; d++)
+        {
+            Ensure(ref _dDir[d], t * b * h);
+            Ensure(ref _dXDir[d], widest);
+        }
+
+        (_backwardPass, _hasDhN, _hasDcN, _wantDh0, _wantDc0) = (true, !hNGradient.IsEmpty, !cNGradient.IsEmpty, !h0Gradient.IsEmpty, !c0Gradient.IsEmpty);
         for (int l = NumberOfLayers - 1; l >= 0; l--)
         {
             int inSize = l == 0 ? InputSize : dh;
-            bool needDx = l > 0 || !inputGradient.IsEmpty;
+            _layer = l;
+            _needDx = l > 0 || !inputGradient.IsEmpty;
+            RunDirections();
             Span<float> dX = _dX.AsSpan(0, t * b * inSize);
-            for (int d = 0; d < Directions; d++)
+            if (_needDx)
             {
-                int slot = (l * Directions) + d;
-                Span<float> dOut = _dDir.AsSpan(0, t * b * h);
-                Deinterleave(dY, dOut, d);
-                Span<float> dXDir = needDx ? _dXDir.AsSpan(0, t * b * inSize) : default;
-                _layers[slot].Backward(dOut, hNGradient.IsEmpty ? default : StateSlot(_hN, slot),
-                    cNGradient.IsEmpty ? default : StateSlot(_cN, slot), dXDir,
-                    h0Gradient.IsEmpty ? default : StateSlot(_h0, slot), c0Gradient.IsEmpty ? default : StateSlot(_c0, slot));
-                if (needDx)
+                // Summed after both directions finish, in a fixed order, so the bits do not depend on threads.
+                _dXDir[0].AsSpan(0, t * b * inSize).CopyTo(dX);
+                if (Directions == 2)
                 {
-                    if (d == 0)
-                    {
-                        dXDir.CopyTo(dX);
-                    }
-                    else
-                    {
-                        TensorPrimitives.Add(dX, dXDir, dX);
-                    }
+                    TensorPrimitives.Add(dX, _dXDir[1].AsSpan(0, t * b * inSize), dX);
                 }
             }
 
@@ -296,6 +294,50 @@ public sealed class RecurrentStack
 
         ScatterStates(_h0, h0Gradient);
         ScatterStates(_c0, c0Gradient);
+    }
+
+    /// <summary>
+    /// Runs layer <see cref="_layer"/>'s directions, forward or backward: at the same time on two threads when the stack
+    /// is bidirectional, two threads are allowed and the layer is large enough to repay the hand-off; else in order.
+    /// </summary>
+    private void RunDirections()
+    {
+        int inSize = _layer == 0 ? InputSize : OutputSize;
+        long work = (long)_t * _b * _layers[0].Gates * HiddenSize * (inSize + HiddenSize);
+        if (Directions == 2 && work >= ParallelWork && TwoWay.CanSplit)
+        {
+            TwoWay.Run(this);
+            return;
+        }
+
+        for (int d = 0; d < Directions; d++)
+        {
+            ((ITwoPartWork)this).Execute(d);
+        }
+    }
+
+    // One direction of one layer costs about T*B*G*H*(I+H) multiply-adds; below this, thread hand-off costs more than it saves.
+    private const long ParallelWork = 1L << 20;
+
+    /// <summary>Runs direction <paramref name="d"/> of layer <see cref="_layer"/>; each direction touches only its own buffers.</summary>
+    void ITwoPartWork.Execute(int d)
+    {
+        int slot = (_layer * Directions) + d, n = _t * _b, h = HiddenSize;
+        var layer = _layers[slot];
+        if (!_backwardPass)
+        {
+            int inSize = _layer == 0 ? InputSize : OutputSize;
+            layer.Forward(_layerInput.AsSpan(0, n * inSize), _batchSizes, _hasH0 ? StateSlot(_h0, slot) : default,
+                _hasC0 ? StateSlot(_c0, slot) : default, StateSlot(_hN, slot), HasCellState ? StateSlot(_cN, slot) : default);
+            Interleave(layer.Output, _layerOut[_layer], d);
+            return;
+        }
+
+        int inputSize = _layer == 0 ? InputSize : OutputSize;
+        Span<float> dOut = _dDir[d].AsSpan(0, n * h);
+        Deinterleave(_dY.AsSpan(0, n * OutputSize), dOut, d);
+        layer.Backward(dOut, _hasDhN ? StateSlot(_hN, slot) : default, _hasDcN ? StateSlot(_cN, slot) : default,
+            _needDx ? _dXDir[d].AsSpan(0, n * inputSize) : default, _wantDh0 ? StateSlot(_h0, slot) : default, _wantDc0 ? StateSlot(_c0, slot) : default);
     }
 
     private void PackLengths(ReadOnlySpan<int> lengths, int t, int b)
@@ -452,7 +494,7 @@ public sealed class RecurrentStack
     {
         if (!state.IsEmpty)
         {
-            CheckExact(state, (long)s * b * HiddenSize, name, $"(S=L*D={s}, B={b}, H={HiddenSize})");
+            CheckExact(state, name, ("S=L*D", s), ("B", b), ("H", HiddenSize));
         }
     }
 
@@ -466,11 +508,13 @@ public sealed class RecurrentStack
         CheckState(state, s, b, name);
     }
 
-    private static void CheckExact(ReadOnlySpan<float> span, long required, string name, string shape)
+    /// <summary>Throws unless the span has exactly d1*d2*d3 elements; the message (built only on failure) names each dimension.</summary>
+    private static void CheckExact(ReadOnlySpan<float> span, string name, (string Name, int Size) d1, (string Name, int Size) d2, (string Name, int Size) d3)
     {
+        long required = (long)d1.Size * d2.Size * d3.Size;
         if (span.Length != required)
         {
-            throw new ArgumentException($"'{name}' has {span.Length} elements but its shape {shape} needs {required}.", name);
+            throw new ArgumentException($"'{name}' has {span.Length} elements but its shape ({d1.Name}={d1.Size}, {d2.Name}={d2.Size}, {d3.Name}={d3.Size}) needs {required}.", name);
         }
     }
 

@@ -23,14 +23,11 @@ internal sealed class SimpleRnnLayer(ParameterStore store, int inputSize, int hi
     protected override void StepBackward(int t, int rows, int fromPrev, int stillAlive, ReadOnlySpan<float> dh,
         ReadOnlySpan<float> dcN, Span<float> dc0, Span<float> dGx, Span<float> dGh, Span<float> dhPrev)
     {
+        // dpre = dh ⊙ (1 − h²)
         ReadOnlySpan<float> hOut = Hs.AsSpan(t * B * HiddenSize, rows * HiddenSize);
-        for (int i = 0; i < hOut.Length; i++)
-        {
-            float y = hOut[i];
-            dGx[i] = dh[i] * (1f - (y * y));
-        }
-
-        dGx.CopyTo(dGh);
+        TensorPrimitives.Multiply(hOut, hOut, dGx);
+        TensorPrimitives.Subtract(1f, dGx, dGx);
+        TensorPrimitives.Multiply(dGx, dh, dGx);
         dhPrev.Clear();
     }
 }

@@ -1,0 +1,30 @@
+using BenchmarkDotNet.Running;
+using MLNetRnn.Benchmarks;
+using MLNetRnn.Benchmarks.Compare;
+
+// dotnet run -c Release --project benchmarks/MLNetRnn.Benchmarks -- bench [BenchmarkDotNet options, e.g. --filter '*Gemm*']
+// dotnet run -c Release --project benchmarks/MLNetRnn.Benchmarks -- compare [--quick] [--json out.json] [--markdown out.md]
+const string usage = """
+    MLNetRnn.Benchmarks (see benchmarks/README.md)
+      bench [BenchmarkDotNet arguments]   kernel and layer benchmarks, e.g. bench --filter '*Gemm*' or --list flat
+      compare [options]                   MLNetRnn vs PyTorch on issue 5's workloads; compare --help for options
+    """;
+
+if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+{
+    Console.WriteLine(usage);
+    return args.Length == 0 ? 2 : 0;
+}
+
+switch (args[0])
+{
+    case "bench":
+        var summaries = BenchmarkSwitcher.FromAssembly(typeof(ShortRunConfig).Assembly).Run(args[1..], new ShortRunConfig());
+        return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
+    case "compare":
+        return CompareCommand.Run(args[1..]);
+    default:
+        Console.Error.WriteLine($"Unknown command '{args[0]}'.");
+        Console.Error.WriteLine(usage);
+        return 2;
+}
