@@ -203,14 +203,14 @@ def beam_search(model, row, beam, max_length, alpha, eos):
     x, lengths, _, _ = make_batch([row])
     memory, keys, mask, state = model.encode(x, lengths)
     hyps = [[]]                        # live hypotheses (token ids)
-    scores = torch.zeros(1)            # (k) their summed log-probabilities
+    scores = torch.zeros(1, dtype=torch.float64)  # (k) their summed log-probabilities, in double precision
     finished = []                      # (normalised score, ids)
     for step in range(1, max_length + 1):
         k = len(hyps)
         token = torch.tensor([[h[-1] if h else 1 for h in hyps]], dtype=torch.long).T  # (k, 1), 1 = <BOS>
         logits, state, _ = model.decode(token, state, memory.expand(k, -1, -1), keys.expand(k, -1, -1),
                                         mask.expand(k, -1))
-        logp = torch.log_softmax(logits[:, -1], dim=1)                       # (k, V)
+        logp = torch.log_softmax(logits[:, -1].double(), dim=1)              # (k, V)
         vocabulary = logp.shape[1]
         total = (scores.unsqueeze(1) + logp).reshape(-1)                      # (k*V)
         top_scores, top_index = total.topk(min(2 * beam, total.numel()))      # best first
@@ -229,7 +229,7 @@ def beam_search(model, row, beam, max_length, alpha, eos):
             break
         origin = torch.tensor(origins, dtype=torch.long)
         state = (state[0][:, origin], state[1][:, origin])
-        hyps, scores = new_hyps, torch.tensor(new_scores)
+        hyps, scores = new_hyps, torch.tensor(new_scores, dtype=torch.float64)
     else:
         finished.extend((s / max_length ** alpha, h) for s, h in zip(scores.tolist(), hyps))
     best = max(finished, key=lambda f: f[0])  # max() keeps the first maximum: the earliest finished wins ties

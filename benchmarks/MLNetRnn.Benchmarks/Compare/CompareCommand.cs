@@ -14,10 +14,10 @@ namespace MLNetRnn.Benchmarks.Compare;
 /// <remarks>
 /// Each measurement runs in its own child process (ours: <c>compare --one NAME</c>; PyTorch: <c>compare.py</c>), which
 /// warms up, times up to N repetitions and reports its best repetition and its peak RSS. A round visits every workload
-/// once; within a workload it runs ours (each GEMM provider) and PyTorch (each thread count), ours first in odd rounds
-/// and PyTorch first in even ones, so slow drift of a shared machine hits both sides alike. The table keeps the best
-/// repetition over all rounds. The managed 512³ SGEMM, the "peak" of the % column, is measured in this process before
-/// and after the rounds (best of the two).
+/// once; within a workload it runs ours (each GEMM provider and thread count) and PyTorch (each thread count), ours
+/// first in odd rounds and PyTorch first in even ones, so slow drift of a shared machine hits both sides alike. The
+/// table keeps the best repetition over all rounds. The managed 512³ SGEMM at each thread count, the "peak" of the %
+/// column, is measured in this process before and after the rounds (best of the two).
 /// </remarks>
 public static class CompareCommand
 {
@@ -59,6 +59,7 @@ public static class CompareCommand
         var clock = Stopwatch.StartNew();
         GemmProvider automatic = Gemm.Provider;
         bool openBlas = Gemm.IsOpenBlasAvailable;
+        IReadOnlyList<int> oursThreads = EngineThreading.IsAvailable ? options.Threads : [1];
         string? script = options.NoPyTorch ? null : FindScript(options.Script);
         bool torch = !options.NoPyTorch && script is not null && PyTorchImports(options.Python);
         if (!options.NoPyTorch && !torch)
@@ -68,61 +69,102 @@ public static class CompareCommand
         }
 
         var results = BuildRows(options, automatic, openBlas);
-        Progress($"SGEMM 512³ (managed) ...");
-        double peakBefore = SgemmPeak.Measure(GemmProvider.Managed);
-        double openBlasGflops = openBlas ? SgemmPeak.Measure(GemmProvider.OpenBlas) : double.NaN;
-        Progress($"SGEMM 512³: managed {peakBefore:0.0} GFLOP/s, OpenBLAS {(openBlas ? $"{openBlasGflops:0.0}" : "not installed")}");
-
+        var sgemm = MeasureSgemm(oursThreads, openBlas);
         var (self, prefix) = ChildProcess.Self();
         for (int round = 1; round <= options.Rounds; round++)
         {
             foreach (var group in results.GroupBy(r => r.Spec))
             {
-                var ours = () =>
+                void Ours()
                 {
                     foreach (var row in group)
                     {
-                        RunOurs(self, prefix, options, row, round);
+                        foreach (int threads in oursThreads)
+                        {
+                            RunOurs(self, prefix, options, row, threads, round);
+                        }
                     }
-                };
-                var theirs = () =>
+                }
+
+                void Theirs()
                 {
                     foreach (int threads in torch ? options.Threads : [])
                     {
                         RunPyTorch(options, script!, group.First(), threads, round);
                     }
-                };
+                }
+
                 if (round % 2 == 1)
                 {
-                    ours();
-                    theirs();
+                    Ours();
+                    Theirs();
                 }
                 else
                 {
-                    theirs();
-                    ours();
+                    Theirs();
+                    Ours();
                 }
             }
         }
 
-        double peakAfter = options.Rounds > 1 ? SgemmPeak.Measure(GemmProvider.Managed) : double.NaN;
-        double peak = double.IsNaN(peakAfter) ? peakBefore : Math.Max(peakBefore, peakAfter);
-        string report = Report(options, results, peak, openBlasGflops, automatic, torch, clock.Elapsed, markdown: false);
+        if (options.Rounds > 1)
+        {
+            // Measure the peak again after the rounds and keep the better figure (drift on a shared machine).
+            foreach (var (key, value) in MeasureSgemm(oursThreads, openBlas))
+            {
+                sgemm[key] = Math.Max(sgemm[key], value);
+            }
+        }
+
+        var peaks = oursThreads.ToDictionary(t => t, t => sgemm[(GemmProvider.Managed, t)]);
+        string Render(bool markdown) => Report(options, results, oursThreads, peaks, sgemm, automatic, torch, clock.Elapsed, markdown);
         Console.WriteLine();
-        Console.Write(report);
+        Console.Write(Render(markdown: false));
         if (options.MarkdownPath is { } md)
         {
-            File.WriteAllText(md, Report(options, results, peak, openBlasGflops, automatic, torch, clock.Elapsed, markdown: true));
+            File.WriteAllText(md, Render(markdown: true));
             Console.WriteLine($"Markdown written to {md}");
         }
 
         if (options.JsonPath is { } json)
         {
-            WriteJson(json, options, results, peakBefore, peakAfter, openBlasGflops, automatic, clock.Elapsed);
+            WriteJson(json, options, results, sgemm, automatic, clock.Elapsed);
             Console.WriteLine($"JSON written to {json}");
         }
 
         return results.Any(r => r.Ours.Count == 0) ? 1 : 0;
+    }
+
+    /// <summary>512³ SGEMM GFLOP/s per (provider, engine threads), measured in this process.</summary>
+    private static Dictionary<(GemmProvider Provider, int Threads), double> MeasureSgemm(IReadOnlyList<int> threadCounts, bool openBlas)
+    {
+        var result = new Dictionary<(GemmProvider, int), double>();
+        int previous = EngineThreading.Count;
+        try
+        {
+            foreach (int threads in threadCounts)
+            {
+                if (EngineThreading.IsAvailable)
+                {
+                    EngineThreading.Set(threads);
+                }
+
+                foreach (var provider in openBlas ? new[] { GemmProvider.Managed, GemmProvider.OpenBlas } : [GemmProvider.Managed])
+                {
+                    result[(provider, threads)] = SgemmPeak.Measure(provider);
+                    Progress($"SGEMM 512³ {provider,-8} {threads} thr: {result[(provider, threads)]:0.0} GFLOP/s");
+                }
+            }
+        }
+        finally
+        {
+            if (EngineThreading.IsAvailable)
+            {
+                EngineThreading.Set(previous);
+            }
+        }
+
+        return result;
     }
 
     private static List<WorkloadResult> BuildRows(CompareOptions options, GemmProvider automatic, bool openBlas)
@@ -152,7 +194,7 @@ public static class CompareCommand
         return rows;
     }
 
-    private static void RunOurs(string self, string[] prefix, CompareOptions options, WorkloadResult row, int round)
+    private static void RunOurs(string self, string[] prefix, CompareOptions options, WorkloadResult row, int threads, int round)
     {
         string[] args = [.. prefix, "compare", "--one", row.Spec.Name, .. options.TimingArguments()];
         var environment = new Dictionary<string, string?>();
@@ -161,17 +203,22 @@ public static class CompareCommand
             environment["MLNETRNN_GEMM"] = row.ProviderSetting;
         }
 
+        if (EngineThreading.IsAvailable)
+        {
+            environment[EngineThreading.Variable] = threads.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         var (exit, output, error) = ChildProcess.Run(self, args, environment);
         var m = exit == 0 ? Measurement.ParseLastLine(output) : null;
         if (m is null)
         {
-            row.Errors.Add($"round {round}: ours exited {exit}: {Tail(error)}");
+            row.Errors.Add($"round {round}: ours ({threads} threads) exited {exit}: {Tail(error)}");
             Progress($"[{round}/{options.Rounds}] {row.Spec.Name} ours FAILED ({exit}): {Tail(error)}");
             return;
         }
 
         row.Ours.Add(m);
-        Progress($"[{round}/{options.Rounds}] {row.Spec.Name,-14} ours    {m.Provider,-9} {ResultTable.Speed(row.Spec, m),16}  (median {Median(row.Spec, m)}, {m.Repetitions} reps)");
+        Progress($"[{round}/{options.Rounds}] {row.Spec.Name,-14} ours    {m.Provider + " " + m.Threads + " thr",-12} {ResultTable.Speed(row.Spec, m),16}  (median {Median(row.Spec, m)}, {m.Repetitions} reps)");
     }
 
     private static void RunPyTorch(CompareOptions options, string script, WorkloadResult row, int threads, int round)
@@ -188,30 +235,40 @@ public static class CompareCommand
         }
 
         row.PyTorch.Add(m);
-        Progress($"[{round}/{options.Rounds}] {row.Spec.Name,-14} PyTorch {threads + " thr",-9} {ResultTable.Speed(row.Spec, m),16}  (median {Median(row.Spec, m)}, {m.Repetitions} reps)");
+        Progress($"[{round}/{options.Rounds}] {row.Spec.Name,-14} PyTorch {threads + " thr",-12} {ResultTable.Speed(row.Spec, m),16}  (median {Median(row.Spec, m)}, {m.Repetitions} reps)");
     }
 
-    private static string Report(CompareOptions options, List<WorkloadResult> results, double peak, double openBlasGflops,
+    private static string Report(CompareOptions options, List<WorkloadResult> results, IReadOnlyList<int> oursThreads,
+        IReadOnlyDictionary<int, double> peaks, IReadOnlyDictionary<(GemmProvider Provider, int Threads), double> sgemm,
         GemmProvider automatic, bool torch, TimeSpan elapsed, bool markdown)
     {
-        var table = new ResultTable(results, peak);
+        var table = new ResultTable(results, oursThreads, peaks);
         var sb = new StringBuilder();
         string Line(string text) => markdown ? $"- {text}" : text;
         sb.Append(markdown ? table.ToMarkdown() : table.ToText());
         sb.AppendLine();
-        sb.AppendLine(Line($"SGEMM 512³ single-thread: managed {peak:0.0} GFLOP/s (the peak of the % column), OpenBLAS "
-            + (double.IsNaN(openBlasGflops) ? "not installed" : $"{openBlasGflops:0.0} GFLOP/s (managed/OpenBLAS {peak / openBlasGflops:0.00}×)") + "."));
+        var sgemmText = oursThreads.Select(t =>
+        {
+            string text = $"{t} thr: managed {sgemm[(GemmProvider.Managed, t)]:0.0}";
+            return sgemm.TryGetValue((GemmProvider.OpenBlas, t), out double blas)
+                ? text + $", OpenBLAS {blas:0.0} (managed/OpenBLAS {sgemm[(GemmProvider.Managed, t)] / blas:0.00}×)"
+                : text + ", OpenBLAS not installed";
+        });
+        sb.AppendLine(Line($"SGEMM 512³ GFLOP/s through Gemm.Multiply, {string.Join("; ", sgemmText)}. "
+            + "The managed figure at the same thread count is the peak of the % column (the count in parentheses)."));
         foreach (string note in RaggedNotes(results))
         {
             sb.AppendLine(Line(note));
         }
 
-        sb.AppendLine(Line($"Ours: 1 thread (the engine has no thread-count setting yet{(options.Threads.Any(t => t != 1) ? $"; --threads {string.Join(",", options.Threads)} applies to PyTorch only" : "")}); "
+        sb.AppendLine(Line((EngineThreading.IsAvailable
+                ? $"Ours: engine threads {string.Join(", ", oursThreads)} (MLNETRNN_THREADS), each shown; ours/PyTorch uses our best. "
+                : "Ours: 1 thread (this engine build has no thread-count setting). ")
             + $"GEMM '{automatic}' is the engine's automatic choice on this machine; MLNetRnn {OneWorkloadCommand.LibraryVersion}, .NET {Environment.Version}."));
         if (torch)
         {
             string version = results.SelectMany(r => r.PyTorch).Select(m => m.Version).FirstOrDefault() ?? "?";
-            sb.AppendLine(Line($"PyTorch {version}: best of threads {string.Join(", ", options.Threads)} (the count that won is in parentheses)."));
+            sb.AppendLine(Line($"PyTorch {version}: best of torch.set_num_threads({string.Join(") and (", options.Threads)}) (the count that won in parentheses)."));
         }
         else
         {
@@ -219,8 +276,8 @@ public static class CompareCommand
         }
 
         sb.AppendLine(Line($"Speeds: best repetition of {options.Rounds} round(s) × up to {options.Timer.MaxRepetitions} repetitions per process; "
-            + $"training in real tokens/s per step, inference in ms per sentence (batch 1); ours/PyTorch > 1 means ours is faster. "
-            + $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}; total {elapsed.TotalMinutes:0.0} min."));
+            + "training in real tokens/s per step, inference in ms per sentence (batch 1); ours/PyTorch > 1 means ours is faster. "
+            + $"{Environment.ProcessorCount} cores ({CpuName()}), {RuntimeInformation.OSDescription}; total {elapsed.TotalMinutes:0.0} min."));
         foreach (var r in results.Where(r => r.Errors.Count > 0))
         {
             sb.AppendLine(Line($"{r.Spec.Name} ({r.Provider}): {string.Join("; ", r.Errors)}"));
@@ -255,8 +312,8 @@ public static class CompareCommand
         yield return text + ".";
     }
 
-    private static void WriteJson(string path, CompareOptions options, List<WorkloadResult> results, double peakBefore, double peakAfter,
-        double openBlasGflops, GemmProvider automatic, TimeSpan elapsed)
+    private static void WriteJson(string path, CompareOptions options, List<WorkloadResult> results,
+        IReadOnlyDictionary<(GemmProvider Provider, int Threads), double> sgemm, GemmProvider automatic, TimeSpan elapsed)
     {
         var document = new
         {
@@ -264,12 +321,13 @@ public static class CompareCommand
             machine = new { cores = Environment.ProcessorCount, cpu = CpuName(), os = RuntimeInformation.OSDescription, dotnet = Environment.Version.ToString() },
             mlnetrnn = OneWorkloadCommand.LibraryVersion,
             automaticProvider = automatic.ToString(),
+            engineThreadSetting = EngineThreading.IsAvailable,
             rounds = options.Rounds,
             maxRepetitions = options.Timer.MaxRepetitions,
             budgetSeconds = options.Timer.BudgetSeconds,
             warmupSeconds = options.Timer.WarmupSeconds,
-            pyTorchThreads = options.Threads,
-            sgemm512 = new { managedBefore = peakBefore, managedAfter = NullIfNaN(peakAfter), openBlas = NullIfNaN(openBlasGflops) },
+            threads = options.Threads,
+            sgemm512 = sgemm.Select(kv => new { provider = kv.Key.Provider.ToString(), threads = kv.Key.Threads, gflops = kv.Value }),
             elapsedSeconds = elapsed.TotalSeconds,
             results = results.Select(r => new
             {

@@ -13,12 +13,13 @@ public sealed class CompareOptions
           --quick                    1 round, fewer repetitions (a few minutes); default 3 rounds
           --workloads a,b            workloads to run (default all): lstm-small gru-small rnn-small bilstm-2layer
                                      lstm-large lstm-ragged lstm-padded infer-lstm infer-gru
-          --threads 1,2              PyTorch thread counts, best taken (default 1,2); ours is single-threaded
+          --threads 1,2              thread counts (default 1,2): ours via MLNETRNN_THREADS (each shown), PyTorch via
+                                     torch.set_num_threads (best shown)
           --providers p,q            run each workload with these GEMM providers (managed, openblas); default: the
                                      engine's automatic choice for all, plus lstm-large with the other provider
           --rounds N                 alternation rounds (default 3, quick 1)
           --reps N                   at most N timed repetitions per process (default 20, quick 10)
-          --budget S                 seconds of timing per process before stopping (default 2, quick 1)
+          --budget S                 seconds of timing per process before stopping (default 1.5, quick 1)
           --warmup S                 minimum warm-up seconds per process (default 0.5, quick 0.3)
           --json FILE                also write every measurement as JSON
           --markdown FILE            also write the table as Markdown
@@ -32,7 +33,7 @@ public sealed class CompareOptions
     /// <summary>Gets the workloads, in table order.</summary>
     public IReadOnlyList<WorkloadSpec> Workloads { get; private set; } = WorkloadSpec.All;
 
-    /// <summary>Gets the PyTorch thread counts.</summary>
+    /// <summary>Gets the thread counts (ours and PyTorch).</summary>
     public IReadOnlyList<int> Threads { get; private set; } = [1, 2];
 
     /// <summary>Gets the explicitly requested GEMM providers, or empty for the default described in <see cref="Usage"/>.</summary>
@@ -42,7 +43,7 @@ public sealed class CompareOptions
     public int Rounds { get; private set; } = 3;
 
     /// <summary>Gets how each process times its workload.</summary>
-    public RepetitionTimer Timer { get; private set; } = new(20, 2.0, 0.5);
+    public RepetitionTimer Timer { get; private set; } = new(20, 1.5, 0.5);
 
     /// <summary>Gets whether <c>--quick</c> was given.</summary>
     public bool Quick { get; private set; }
@@ -100,7 +101,7 @@ public sealed class CompareOptions
         }
 
         options.Rounds = rounds ?? (options.Quick ? 1 : 3);
-        options.Timer = new RepetitionTimer(reps ?? (options.Quick ? 10 : 20), budget ?? (options.Quick ? 1.0 : 2.0),
+        options.Timer = new RepetitionTimer(reps ?? (options.Quick ? 10 : 20), budget ?? (options.Quick ? 1.0 : 1.5),
             warmup ?? (options.Quick ? 0.3 : 0.5));
         return options;
     }

@@ -7,7 +7,8 @@ namespace MLNetRnn.Benchmarks.Compare;
 /// <summary>
 /// <c>compare --one NAME</c>: builds one workload in MLNetRnn in this (fresh) process, times it with
 /// <see cref="RepetitionTimer"/> and prints one JSON line (<see cref="Measurement"/>). One process per workload keeps
-/// each workload's peak memory its own. The GEMM provider comes from <c>MLNETRNN_GEMM</c>, as for any user.
+/// each workload's peak memory its own. The GEMM provider comes from <c>MLNETRNN_GEMM</c> and the thread count from
+/// <c>MLNETRNN_THREADS</c>, as for any user.
 /// </summary>
 public static class OneWorkloadCommand
 {
@@ -24,7 +25,7 @@ public static class OneWorkloadCommand
             Framework = "mlnetrnn",
             Version = LibraryVersion,
             Workload = spec.Name,
-            Threads = 1,
+            Threads = EngineThreading.Count,
             Provider = Gemm.Provider.ToString(),
             BaselineRssKb = ProcessMemory.PeakResidentKilobytes,
             SentencesPerRepetition = spec.Inference ? WorkloadSpec.SentencesPerRepetition : 0,

@@ -5,47 +5,78 @@ using MLNetRnn.Benchmarks.Workloads;
 namespace MLNetRnn.Benchmarks.Compare;
 
 /// <summary>Formats <c>compare</c>'s results as an aligned text table (console) or a Markdown table.</summary>
+/// <remarks>
+/// Columns: our speed at each engine thread count, the 2-thread ÷ 1-thread ratio, PyTorch's best (its thread count in
+/// parentheses), ours ÷ PyTorch (our best over thread counts vs PyTorch's best; above 1 means ours is faster), issue 5's
+/// target, our GFLOP/s and its share of the managed 512³ SGEMM measured at the same thread count, PyTorch's GFLOP/s,
+/// bytes our step allocates, and each side's peak RSS with, in parentheses, its growth over the process's start.
+/// </remarks>
 public sealed class ResultTable
 {
-    private static readonly string[] Header =
-    [
-        "workload", "GEMM", "ours", "PyTorch (threads)", "ours/PyTorch", "target", "ours GFLOP/s", "% SGEMM peak",
-        "PyTorch GFLOP/s", "ours alloc/rep", "ours peak RSS MB (Δ)", "PyTorch peak RSS MB (Δ)",
-    ];
-
-    private static readonly bool[] RightAligned = [false, false, true, true, true, false, true, true, true, true, true, true];
-
+    private readonly List<string> _header = [];
+    private readonly List<bool> _rightAligned = [];
     private readonly List<string[]> _rows = [];
 
     /// <summary>Builds the table.</summary>
     /// <param name="results">One entry per row.</param>
-    /// <param name="peakGflops">The managed 512³ SGEMM GFLOP/s measured in the same run.</param>
-    public ResultTable(IEnumerable<WorkloadResult> results, double peakGflops)
+    /// <param name="oursThreads">Our thread counts, one column each.</param>
+    /// <param name="peakGflops">The managed 512³ SGEMM GFLOP/s measured in the same run, by thread count.</param>
+    public ResultTable(IEnumerable<WorkloadResult> results, IReadOnlyList<int> oursThreads, IReadOnlyDictionary<int, double> peakGflops)
     {
         ArgumentNullException.ThrowIfNull(results);
+        ArgumentNullException.ThrowIfNull(oursThreads);
+        ArgumentNullException.ThrowIfNull(peakGflops);
+        bool scaling = oursThreads.Contains(1) && oursThreads.Contains(2);
+        Column("workload", false);
+        Column("GEMM", false);
+        foreach (int t in oursThreads)
+        {
+            Column($"ours {t} thr", true);
+        }
+
+        if (scaling)
+        {
+            Column("2 thr/1 thr", true);
+        }
+
+        Column("PyTorch (threads)", true);
+        Column("ours/PyTorch", true);
+        Column("target", false);
+        Column("ours GFLOP/s", true);
+        Column("% SGEMM peak", true);
+        Column("PyTorch GFLOP/s", true);
+        Column("ours alloc/rep", true);
+        Column("ours peak RSS MB (Δ)", true);
+        Column("PyTorch peak RSS MB (Δ)", true);
+
         foreach (var r in results)
         {
             var ours = r.OursBest;
             var torch = r.PyTorchBest;
             double target = Target(r);
             double speedup = r.Speedup;
-            string targetText = target <= 0 ? "" : double.IsNaN(speedup) ? $"≥{target:0.0}×"
-                : $"≥{target:0.0}× {(speedup >= target ? "met" : "MISSED")}";
-            _rows.Add(
-            [
-                r.Spec.Name,
-                r.Provider,
-                ours is null ? "failed" : Speed(r.Spec, ours),
-                torch is null ? "–" : $"{Speed(r.Spec, torch)} ({torch.Threads})",
-                double.IsNaN(speedup) ? "–" : $"{speedup:0.00}×",
-                targetText,
-                double.IsNaN(r.OursGflops) ? "–" : r.OursGflops.ToString("0.0", CultureInfo.InvariantCulture),
-                double.IsNaN(r.OursGflops) || peakGflops <= 0 ? "–" : $"{100 * r.OursGflops / peakGflops:0.0}%",
-                double.IsNaN(r.PyTorchGflops) ? "–" : r.PyTorchGflops.ToString("0.0", CultureInfo.InvariantCulture),
-                ours?.AllocatedBytesPerRepetition is double bytes ? Bytes(bytes) : "–",
-                Memory(r.Ours),
-                Memory(r.PyTorch),
-            ]);
+            var row = new List<string> { r.Spec.Name, r.Provider };
+            foreach (int t in oursThreads)
+            {
+                row.Add(r.OursBestWith(t) is { } m ? Speed(r.Spec, m) : "–");
+            }
+
+            if (scaling)
+            {
+                row.Add(r.OursBestWith(1) is { } one && r.OursBestWith(2) is { } two ? $"{one.BestSeconds / two.BestSeconds:0.00}×" : "–");
+            }
+
+            row.Add(torch is null ? "–" : $"{Speed(r.Spec, torch)} ({torch.Threads})");
+            row.Add(double.IsNaN(speedup) ? "–" : $"{speedup:0.00}×");
+            row.Add(target <= 0 ? "" : double.IsNaN(speedup) ? $"≥{target:0.0}×" : $"≥{target:0.0}× {(speedup >= target ? "met" : "MISSED")}");
+            row.Add(Number(r.OursGflops));
+            row.Add(ours is not null && peakGflops.TryGetValue(ours.Threads, out double peak) && peak > 0
+                ? $"{100 * r.OursGflops / peak:0.0}% ({ours.Threads})" : "–");
+            row.Add(Number(r.PyTorchGflops));
+            row.Add(r.Ours.Count > 0 ? Bytes(r.Ours.Max(m => m.AllocatedBytesPerRepetition ?? 0)) : "–");
+            row.Add(Memory(r.Ours));
+            row.Add(Memory(r.PyTorch));
+            _rows.Add([.. row]);
         }
     }
 
@@ -77,9 +108,9 @@ public sealed class ResultTable
     /// <returns>The text, one line per row plus the header.</returns>
     public string ToText()
     {
-        int[] widths = Header.Select((h, c) => Math.Max(h.Length, _rows.Count == 0 ? 0 : _rows.Max(r => r[c].Length))).ToArray();
+        int[] widths = _header.Select((h, c) => Math.Max(h.Length, _rows.Count == 0 ? 0 : _rows.Max(r => r[c].Length))).ToArray();
         var sb = new StringBuilder();
-        AppendLine(sb, Header, widths);
+        AppendLine(sb, [.. _header], widths);
         sb.AppendLine(string.Join("  ", widths.Select(w => new string('-', w))));
         foreach (var row in _rows)
         {
@@ -94,8 +125,8 @@ public sealed class ResultTable
     public string ToMarkdown()
     {
         var sb = new StringBuilder();
-        sb.AppendLine("| " + string.Join(" | ", Header) + " |");
-        sb.AppendLine("|" + string.Join("|", RightAligned.Select(r => r ? "---:" : "---")) + "|");
+        sb.AppendLine("| " + string.Join(" | ", _header) + " |");
+        sb.AppendLine("|" + string.Join("|", _rightAligned.Select(r => r ? "---:" : "---")) + "|");
         foreach (var row in _rows)
         {
             sb.AppendLine("| " + string.Join(" | ", row) + " |");
@@ -104,16 +135,24 @@ public sealed class ResultTable
         return sb.ToString();
     }
 
-    private static void AppendLine(StringBuilder sb, string[] cells, int[] widths)
+    private void Column(string name, bool rightAligned)
+    {
+        _header.Add(name);
+        _rightAligned.Add(rightAligned);
+    }
+
+    private void AppendLine(StringBuilder sb, string[] cells, int[] widths)
     {
         for (int c = 0; c < cells.Length; c++)
         {
-            sb.Append(RightAligned[c] ? cells[c].PadLeft(widths[c]) : cells[c].PadRight(widths[c]));
+            sb.Append(_rightAligned[c] ? cells[c].PadLeft(widths[c]) : cells[c].PadRight(widths[c]));
             sb.Append(c + 1 < cells.Length ? "  " : "");
         }
 
         sb.AppendLine();
     }
+
+    private static string Number(double x) => double.IsNaN(x) ? "–" : x.ToString("0.0", CultureInfo.InvariantCulture);
 
     private static string Memory(List<Measurement> measurements)
     {

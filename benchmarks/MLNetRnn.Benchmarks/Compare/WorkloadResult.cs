@@ -34,8 +34,13 @@ public sealed class WorkloadResult
     /// <summary>Gets the errors of failed child processes.</summary>
     public List<string> Errors { get; } = [];
 
-    /// <summary>Gets our fastest measurement, or null.</summary>
+    /// <summary>Gets our fastest measurement over rounds and thread counts, or null.</summary>
     public Measurement? OursBest => Ours.MinBy(m => m.BestSeconds);
+
+    /// <summary>Gets our fastest measurement with <paramref name="threads"/> engine threads, or null.</summary>
+    /// <param name="threads">The thread count.</param>
+    /// <returns>The measurement, or null when none ran with that count.</returns>
+    public Measurement? OursBestWith(int threads) => Ours.Where(m => m.Threads == threads).MinBy(m => m.BestSeconds);
 
     /// <summary>Gets PyTorch's fastest measurement over rounds and thread counts, or null.</summary>
     public Measurement? PyTorchBest => PyTorch.MinBy(m => m.BestSeconds);

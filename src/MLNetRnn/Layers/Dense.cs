@@ -37,6 +37,25 @@ public sealed class Dense
         random.FillUniform(_bias.Value, -bound, bound);
     }
 
+    /// <summary>
+    /// Creates a layer whose weight is an existing tensor (weight tying, for example a decoder's output layer sharing the
+    /// target embedding (V, E)); only <c>{prefix}bias</c> (O) is added. Both users' gradients add into the shared slice.
+    /// </summary>
+    internal Dense(ParameterStore store, Parameter sharedWeight, SeededRandom random, string prefix)
+    {
+        if (sharedWeight.Shape.Length != 2)
+        {
+            throw new ArgumentException($"A shared weight must be 2-D (O, I); '{sharedWeight.Name}' is {sharedWeight.FormatShape()}.", nameof(sharedWeight));
+        }
+
+        OutputSize = sharedWeight.Shape[0];
+        InputSize = sharedWeight.Shape[1];
+        _weight = sharedWeight;
+        _bias = store.Add(prefix + "bias", OutputSize);
+        float bound = 1f / MathF.Sqrt(InputSize);
+        random.FillUniform(_bias.Value, -bound, bound);
+    }
+
     /// <summary>Gets I.</summary>
     public int InputSize { get; }
 

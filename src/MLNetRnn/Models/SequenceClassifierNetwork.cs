@@ -20,6 +20,7 @@ internal sealed class SequenceClassifierNetwork
     private readonly SeededRandom _dropoutRandom;
     private SequenceBatch? _batch;
     private float[] _x = [], _output = [], _hN = [], _summary = [], _dropMask = [], _pooled = [], _logits = [], _dLogits = [];
+    private float[] _dPooled = [], _dx = [], _dHN = [], _dOut = []; // backward scratch, reused across batches
     private int[] _argMax = [];
     private bool _dropped;
 
@@ -57,7 +58,7 @@ internal sealed class SequenceClassifierNetwork
     /// Runs the batch; writes class probabilities (B, C) when asked and returns the mean cross-entropy when targets are
     /// given (else 0). Keeps what <see cref="Backward"/> needs.
     /// </summary>
-    public float Forward(SequenceBatch batch, bool training, ReadOnlySpan<int> targets, Span<float> probabilities)
+    public double Forward(SequenceBatch batch, bool training, ReadOnlySpan<int> targets, Span<float> probabilities)
     {
         _batch = batch;
         int t = batch.TimeSteps, b = batch.BatchSize, e = Architecture.EmbeddingSize, p = SummarySize, c = Architecture.ClassCount;
@@ -98,7 +99,7 @@ internal sealed class SequenceClassifierNetwork
             }
         }
 
-        return targets.IsEmpty ? 0f : SoftmaxCrossEntropy.Compute(logits, targets, c, _dLogits.AsSpan(0, b * c));
+        return targets.IsEmpty ? 0 : SoftmaxCrossEntropy.ComputeExact(logits, targets, c, _dLogits.AsSpan(0, b * c));
     }
 
     /// <summary>Adds the gradient of the last <see cref="Forward"/>'s loss to every parameter.</summary>
@@ -106,23 +107,27 @@ internal sealed class SequenceClassifierNetwork
     {
         var batch = _batch ?? throw new InvalidOperationException("Backward needs a Forward with targets first.");
         int t = batch.TimeSteps, b = batch.BatchSize, e = Architecture.EmbeddingSize, p = SummarySize, h = Architecture.HiddenSize;
-        var dPooled = new float[b * p];
+        Ensure(ref _dPooled, b * p);
+        Span<float> dPooled = _dPooled.AsSpan(0, b * p);
         _head.Backward(_pooled.AsSpan(0, b * p), _dLogits.AsSpan(0, b * Architecture.ClassCount), b, dPooled);
         if (_dropped)
         {
             TensorPrimitives.Multiply(dPooled, _dropMask.AsSpan(0, b * p), dPooled);
         }
 
-        var dx = new float[t * b * e];
+        Ensure(ref _dx, t * b * e);
+        Span<float> dx = _dx.AsSpan(0, t * b * e);
         if (Architecture.Pooling == SequencePooling.FinalState)
         {
-            var dHN = new float[_rnn.StateCount * b * h];
+            Ensure(ref _dHN, _rnn.StateCount * b * h);
+            Span<float> dHN = _dHN.AsSpan(0, _rnn.StateCount * b * h);
+            dHN.Clear();
             int top = (Architecture.NumberOfLayers - 1) * _rnn.Directions;
             for (int row = 0; row < b; row++)
             {
                 for (int d = 0; d < _rnn.Directions; d++)
                 {
-                    dPooled.AsSpan((row * p) + (d * h), h).CopyTo(dHN.AsSpan((((top + d) * b) + row) * h));
+                    dPooled.Slice((row * p) + (d * h), h).CopyTo(dHN.Slice((((top + d) * b) + row) * h));
                 }
             }
 
@@ -130,14 +135,16 @@ internal sealed class SequenceClassifierNetwork
         }
         else
         {
-            var dOut = new float[t * b * p];
+            Ensure(ref _dOut, t * b * p);
+            Span<float> dOut = _dOut.AsSpan(0, t * b * p);
+            dOut.Clear();
             for (int row = 0; row < b; row++)
             {
                 int len = batch.Lengths[row];
-                ReadOnlySpan<float> g = dPooled.AsSpan(row * p, p);
+                ReadOnlySpan<float> g = dPooled.Slice(row * p, p);
                 for (int step = 0; step < len; step++)
                 {
-                    Span<float> target = dOut.AsSpan(((step * b) + row) * p, p);
+                    Span<float> target = dOut.Slice(((step * b) + row) * p, p);
                     if (Architecture.Pooling == SequencePooling.Mean)
                     {
                         TensorPrimitives.Multiply(g, 1f / len, target);

@@ -30,6 +30,7 @@ internal static class ModelFile
         [Transforms.TokenizingTransformer.CharactersKind] = Transforms.TokenizingTransformer.Load,
         [Transforms.TokenToIdTransformer.ComponentKind] = Transforms.TokenToIdTransformer.Load,
         [Models.SequenceClassificationModel.ComponentKind] = Models.SequenceClassificationModel.Load,
+        [Models.SequenceToSequenceModel.ComponentKind] = Models.SequenceToSequenceModel.Load,
     };
 
     public static void Save(ITransformer model, DataViewSchema? inputSchema, string path)

@@ -28,6 +28,7 @@ public sealed class RnnContext
         Data = new DataCatalog(random.Fork());
         Transforms = new TransformsCatalog();
         SequenceClassification = new SequenceClassificationCatalog(Seed);
+        SequenceToSequence = new SequenceToSequenceCatalog(Seed);
         Model = new ModelCatalog(Data);
     }
 
@@ -42,6 +43,9 @@ public sealed class RnnContext
 
     /// <summary>Gets sequence-to-label trainers and their evaluation.</summary>
     public SequenceClassificationCatalog SequenceClassification { get; }
+
+    /// <summary>Gets encoder–decoder trainers and their evaluation.</summary>
+    public SequenceToSequenceCatalog SequenceToSequence { get; }
 
     /// <summary>Gets model saving, loading and prediction engines.</summary>
     public ModelCatalog Model { get; }

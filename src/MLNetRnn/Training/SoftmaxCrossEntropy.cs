@@ -15,17 +15,31 @@ public static class SoftmaxCrossEntropy
     /// <param name="logitsGradient">(N, C) overwritten with dLoss/dlogits (zero on ignored rows), or empty to skip.</param>
     /// <param name="ignoreIndex">The target value of rows to skip. Default -100, as PyTorch.</param>
     /// <param name="reduction">Mean over counted rows (default) or sum.</param>
+    /// <param name="labelSmoothing">ε in [0, 1): the target becomes <c>(1 − ε)·onehot + ε/C</c>, as PyTorch's
+    /// <c>label_smoothing</c>. Default 0.</param>
     /// <returns>The loss; 0 when every row is ignored (PyTorch returns NaN there; a batch of only padding should not poison training).</returns>
     /// <remarks>
-    /// <c>loss_n = logsumexp(z_n) − z_n[y_n]</c>; gradient <c>softmax(z_n) − onehot(y_n)</c>, divided by the number of counted
-    /// rows for <see cref="LossReduction.Mean"/>. Computed with the max subtracted, so large logits do not overflow.
+    /// <c>loss_n = (1 − ε)(logsumexp(z_n) − z_n[y_n]) + (ε/C) Σ_c (logsumexp(z_n) − z_n[c])</c>; gradient
+    /// <c>softmax(z_n) − (1 − ε)·onehot(y_n) − ε/C</c>, divided by the number of counted rows for <see cref="LossReduction.Mean"/>. Computed with the max subtracted, so large logits do not overflow.
     /// </remarks>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="classes"/> is not positive, or a target is outside [0, C) and not the ignore index.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="classes"/> is not positive, a target is outside [0, C) and not
+    /// the ignore index, or <paramref name="labelSmoothing"/> is outside [0, 1).</exception>
     /// <exception cref="ArgumentException">The spans' sizes disagree, or a logit is NaN or infinite (the message gives its row and column).</exception>
     public static float Compute(ReadOnlySpan<float> logits, ReadOnlySpan<int> targets, int classes, Span<float> logitsGradient,
-        int ignoreIndex = -100, LossReduction reduction = LossReduction.Mean)
+        int ignoreIndex = -100, LossReduction reduction = LossReduction.Mean, float labelSmoothing = 0f) =>
+        (float)ComputeExact(logits, targets, classes, logitsGradient, ignoreIndex, reduction, labelSmoothing);
+
+    /// <summary>As <see cref="Compute"/>, returning the loss accumulated in double without rounding it to float (for
+    /// finite-difference checks, whose difference quotients would otherwise be dominated by that rounding).</summary>
+    internal static double ComputeExact(ReadOnlySpan<float> logits, ReadOnlySpan<int> targets, int classes, Span<float> logitsGradient,
+        int ignoreIndex = -100, LossReduction reduction = LossReduction.Mean, float labelSmoothing = 0f)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(classes);
+        if (!(labelSmoothing >= 0f && labelSmoothing < 1f))
+        {
+            throw new ArgumentOutOfRangeException(nameof(labelSmoothing), labelSmoothing, "Label smoothing must be in [0, 1), for example 0.1.");
+        }
+
         int n = targets.Length;
         if (logits.Length != (long)n * classes)
         {
@@ -85,20 +99,32 @@ public static class SoftmaxCrossEntropy
             }
 
             double logSum = Math.Log(sum) + max;
-            total += logSum - z[y];
+            total += (1 - labelSmoothing) * (logSum - z[y]);
+            if (labelSmoothing > 0f)
+            {
+                double all = 0;
+                for (int c = 0; c < classes; c++)
+                {
+                    all += logSum - z[c];
+                }
+
+                total += labelSmoothing * all / classes;
+            }
+
             if (!logitsGradient.IsEmpty)
             {
                 float scale = reduction == LossReduction.Mean ? 1f / counted : 1f;
                 Span<float> g = logitsGradient.Slice(i * classes, classes);
+                float smooth = labelSmoothing / classes;
                 for (int c = 0; c < classes; c++)
                 {
-                    g[c] = (float)Math.Exp(z[c] - logSum) * scale;
+                    g[c] = ((float)Math.Exp(z[c] - logSum) - smooth) * scale;
                 }
 
-                g[y] -= scale;
+                g[y] -= (1f - labelSmoothing) * scale;
             }
         }
 
-        return counted == 0 ? 0f : (float)(reduction == LossReduction.Mean ? total / counted : total);
+        return counted == 0 ? 0 : reduction == LossReduction.Mean ? total / counted : total;
     }
 }

@@ -19,6 +19,16 @@ public sealed class LossTests
     }
 
     [Fact]
+    public void CrossEntropy_LabelSmoothingMatchesPyTorch()
+    {
+        var npz = Fixtures.Load("losses.npz");
+        var grad = new float[50];
+        float loss = SoftmaxCrossEntropy.Compute(npz.F("ce_logits"), npz.I("ce_targets"), 5, grad, npz.I("ce_ignore_index")[0], labelSmoothing: 0.1f);
+        Assert.Equal(npz.F("ce_ls_loss")[0], loss, 5);
+        Compare.Close(grad, npz.F("ce_ls_grad_logits"), 1e-6, "label-smoothed grad");
+    }
+
+    [Fact]
     public void MeanSquaredError_MatchesPyTorch()
     {
         var npz = Fixtures.Load("losses.npz");
