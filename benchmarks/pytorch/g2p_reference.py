@@ -310,6 +310,8 @@ def parse_args():
     p.add_argument("--learning-rate", type=float, default=0.002)
     p.add_argument("--clip", type=float, default=1.0, help="global gradient-norm clip; 0 disables")
     p.add_argument("--patience", type=int, default=3, help="stop after this many epochs without a lower validation loss")
+    p.add_argument("--lr-decay", type=float, default=1.0,
+                   help="multiply the learning rate by this after each epoch without a lower validation loss; 1 = off")
     p.add_argument("--beam", type=int, default=5, help="beam size for the beam-search evaluation")
     p.add_argument("--length-penalty", type=float, default=1.0, help="alpha in score = log p / length^alpha")
     p.add_argument("--max-length", type=int, default=30, help="maximum decoding steps, <EOS> included")
@@ -330,6 +332,8 @@ def parse_args():
         p.error(f"--learning-rate must be a positive number, got {a.learning_rate}")
     if a.clip < 0:
         p.error(f"--clip must be >= 0 (0 disables clipping), got {a.clip}")
+    if not 0.0 < a.lr_decay <= 1.0:
+        p.error(f"--lr-decay must be in (0, 1] (1 disables decay), got {a.lr_decay}")
     return a
 
 
@@ -391,8 +395,12 @@ def main():
         if improved:
             best_loss, best_epoch = validation_loss, epoch
             best_state = copy.deepcopy(model.state_dict())
+        learning_rate = optimizer.param_groups[0]["lr"]
         print(f"epoch {epoch}: train loss {loss_sum / tokens:.4f}, validation loss {validation_loss:.4f}"
-              f"{' (best)' if improved else ''}, {elapsed:.1f} s", file=sys.stderr)
+              f"{' (best)' if improved else ''}, learning rate {learning_rate:g}, {elapsed:.1f} s", file=sys.stderr)
+        if not improved and a.lr_decay < 1.0:
+            for group in optimizer.param_groups:
+                group["lr"] = learning_rate * a.lr_decay
         if epoch - best_epoch >= a.patience:
             print(f"stopping: validation loss has not improved for {a.patience} epochs", file=sys.stderr)
             break
@@ -432,7 +440,7 @@ def main():
         "settings": {
             "embedding": a.embedding, "hidden": a.hidden, "decoderHidden": 2 * a.hidden, "dropout": a.dropout,
             "epochsMax": a.epochs, "batchSize": a.batch_size, "learningRate": a.learning_rate, "clip": a.clip,
-            "patience": a.patience, "beam": a.beam, "lengthPenalty": a.length_penalty, "maxLength": a.max_length,
+            "patience": a.patience, "lrDecay": a.lr_decay, "beam": a.beam, "lengthPenalty": a.length_penalty, "maxLength": a.max_length,
             "seed": a.seed, "threads": a.threads, "trainLimit": a.train_limit, "testLimit": a.test_limit,
         },
     }))

@@ -17,8 +17,9 @@ internal static class CliData
     /// <summary>
     /// Loads String columns of a file with a header, other columns ignored: each pair reads file column
     /// <c>File</c> into view column <c>View</c> (so a model's input name can be fed from another header name).
+    /// A missing column's message names <paramref name="columnOptions"/>, the options that choose the columns.
     /// </summary>
-    public static DataView Load(string path, string? separator, params (string File, string View)[] columns)
+    public static DataView Load(string path, string? separator, string columnOptions, params (string File, string View)[] columns)
     {
         if (!File.Exists(path))
         {
@@ -43,7 +44,7 @@ internal static class CliData
 
             if (index < 0)
             {
-                throw new ArgumentException($"Column '{name}' not found in '{path}'; its header has: {string.Join(", ", header)}. Name the column with --text-column / --label-column.");
+                throw new ArgumentException($"Column '{name}' not found in '{path}'; its header has: {string.Join(", ", header)}. Name the column with {columnOptions}.");
             }
 
             wanted.Add(new TextColumn(view, typeof(string), index));

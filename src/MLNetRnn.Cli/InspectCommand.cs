@@ -5,7 +5,10 @@ using MLNetRnn.Tensors;
 
 namespace MLNetRnn.Cli;
 
-/// <summary><c>mlnet-rnn inspect --model F [--json]</c>: task, components, layers with shapes, per-tensor and total parameter counts.</summary>
+/// <summary>
+/// <c>mlnet-rnn inspect --model F [--json]</c>: task, components, architecture, vocabulary sizes (labels for a classifier,
+/// target vocabulary and decoding for an encoder–decoder), tensors with shapes, per-tensor and total parameter counts.
+/// </summary>
 internal static class InspectCommand
 {
     public static Command Create()
@@ -27,23 +30,18 @@ internal static class InspectCommand
         ModelManifest? manifest = Path.GetExtension(path).Equals(".npz", StringComparison.OrdinalIgnoreCase) ? null : new RnnContext(seed: 0).Model.ReadManifest(path);
         var tensors = NpzFile.Read(path).Select(kv => (Name: kv.Key, Shape: kv.Value.Shape, Count: kv.Value.Count)).ToList();
         long total = tensors.Sum(t => t.Count);
-        object? architecture = null;
-        int? vocabulary = null;
-        IReadOnlyList<string>? labels = null;
-        if (manifest?.Task == "SequenceClassification")
-        {
-            var parts = ModelParts.Load(path);
-            architecture = parts.Classifier.Architecture;
-            vocabulary = parts.Ids.Vocabulary.Count;
-            labels = parts.Classifier.Labels;
-        }
-
+        ModelParts? parts = manifest?.Task is ModelParts.Classification or ModelParts.SequenceToSequence ? ModelParts.Load(path, manifest) : null;
+        var encoderDecoder = parts?.EncoderDecoder;
+        object? architecture = parts?.Architecture;
+        int? vocabulary = parts?.Ids.Vocabulary.Count;
+        int? targetVocabulary = encoderDecoder?.TargetVocabulary.Count;
+        IReadOnlyList<string>? labels = parts?.Classifier?.Labels;
         if (json)
         {
             JsonOut.Line(new
             {
                 model = Path.GetFullPath(path), format = manifest?.Format, formatVersion = manifest?.FormatVersion, libraryVersion = manifest?.LibraryVersion, task = manifest?.Task,
-                components = manifest?.Components.Select(c => new { c.Name, c.Kind }), architecture, vocabulary, labels,
+                components = manifest?.Components.Select(c => new { c.Name, c.Kind }), architecture, vocabulary, targetVocabulary, labels, decoding = encoderDecoder?.Decoding,
                 tensors = tensors.Select(t => new { name = t.Name, shape = t.Shape, parameters = t.Count }), totalParameters = total,
             });
             return 0;
@@ -56,7 +54,9 @@ internal static class InspectCommand
             if (architecture is not null)
             {
                 Console.WriteLine($"architecture: {architecture}");
-                Console.WriteLine($"vocabulary: {vocabulary} tokens; labels: {string.Join(", ", labels!)}");
+                Console.WriteLine(encoderDecoder is { } e
+                    ? $"vocabulary: source {vocabulary} tokens, target {targetVocabulary} tokens; decoding: beam {e.Decoding.BeamSize}, max length {e.Decoding.MaxOutputLength}, length penalty {e.Decoding.LengthPenalty}"
+                    : $"vocabulary: {vocabulary} tokens; labels: {string.Join(", ", labels!)}");
             }
         }
 

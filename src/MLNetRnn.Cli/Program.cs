@@ -25,7 +25,7 @@ try
 }
 catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException or ArgumentException or UnauthorizedAccessException or InvalidOperationException)
 {
-    Console.Error.WriteLine($"error: {e.Message}");
+    Console.Error.WriteLine($"error: {e.Message.ReplaceLineEndings(" ")}"); // one line: range errors add "Actual value was …" on a second
     if (parse.GetValue(verbose))
     {
         Console.Error.WriteLine(e);

@@ -18,7 +18,7 @@ public sealed class Measurement
     /// <summary>Gets or sets the workload's name.</summary>
     [JsonPropertyName("workload")] public string Workload { get; set; } = "";
 
-    /// <summary>Gets or sets the compute threads used (PyTorch: <c>torch.set_num_threads</c>; ours: 1).</summary>
+    /// <summary>Gets or sets the compute threads used (PyTorch: <c>torch.set_num_threads</c>; ours: the engine's thread count, 1 when it has no setting).</summary>
     [JsonPropertyName("threads")] public int Threads { get; set; }
 
     /// <summary>Gets or sets our GEMM provider (<c>Managed</c> or <c>OpenBlas</c>); null for PyTorch.</summary>

@@ -83,6 +83,13 @@ public sealed class SequenceToSequenceOptions
     /// <summary>Gets or sets validation rows in the pipeline's input format; enables early stopping on validation loss. Default none.</summary>
     public DataView? ValidationSet { get; set; }
 
+    /// <summary>
+    /// Gets or sets the learning-rate decay on a validation plateau: after an epoch whose validation loss does not
+    /// improve, the best weights so far are restored and the learning rate is multiplied by this factor. 1 turns it off.
+    /// Needs <see cref="ValidationSet"/>. Default 1.
+    /// </summary>
+    public float LearningRateDecay { get; set; } = 1f;
+
     /// <summary>Gets or sets epochs without validation improvement before stopping. Default 3.</summary>
     public int EarlyStoppingPatience { get; set; } = 3;
 
@@ -119,6 +126,11 @@ public sealed class SequenceToSequenceOptions
             {
                 throw new ArgumentOutOfRangeException(name, value, $"{name} must be in [0, 1).");
             }
+        }
+
+        if (!(LearningRateDecay > 0f && LearningRateDecay <= 1f))
+        {
+            throw new ArgumentOutOfRangeException(nameof(LearningRateDecay), LearningRateDecay, "LearningRateDecay must be in (0, 1]; 1 turns it off.");
         }
 
         if (!(LearningRate > 0f && float.IsFinite(LearningRate)))

@@ -153,6 +153,12 @@ public sealed class SequenceToSequenceTrainer : IEstimator<SequenceToSequenceMod
             {
                 validLoss = Score(network, v.Sources, v.Targets, vocabulary);
                 best = stopping!.Observe(epoch, validLoss.Value, store.Values);
+                if (!best && _options.LearningRateDecay < 1f && !stopping.ShouldStop)
+                {
+                    // Plateau: go back to the best weights and take smaller steps from there.
+                    stopping.RestoreBest(store.Values);
+                    optimizer.LearningRate *= _options.LearningRateDecay;
+                }
             }
 
             _options.Progress?.Report(new TrainingProgress(epoch, _options.Epochs, lossSum / targetCount, validLoss, null,

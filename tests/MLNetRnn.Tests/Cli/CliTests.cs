@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using MLNetRnn.Tests.TestSupport;
 
@@ -31,7 +30,7 @@ public sealed class CliTests : IClassFixture<CliTests.TrainedModel>
     [Fact]
     public void Evaluate_PrintsTheContractFields()
     {
-        var (code, stdout, _) = Cli.Run("evaluate", "--model", _trained.ModelPath, "--data", _trained.DataPath, "--json");
+        var (code, stdout, _) = CliProcess.Run("evaluate", "--model", _trained.ModelPath, "--data", _trained.DataPath, "--json");
         Assert.Equal(0, code);
         using var doc = JsonDocument.Parse(stdout.Trim().Split('\n')[^1]);
         Assert.Equal(40, doc.RootElement.GetProperty("count").GetInt32());
@@ -44,7 +43,7 @@ public sealed class CliTests : IClassFixture<CliTests.TrainedModel>
     [Fact]
     public void Predict_InputShowsLabelProbabilitiesTokensAndIds()
     {
-        var (code, stdout, _) = Cli.Run("predict", "--model", _trained.ModelPath, "--input", "Great food, zyzzyva!", "--json");
+        var (code, stdout, _) = CliProcess.Run("predict", "--model", _trained.ModelPath, "--input", "Great food, zyzzyva!", "--json");
         Assert.Equal(0, code);
         using var doc = JsonDocument.Parse(stdout.Trim());
         var root = doc.RootElement;
@@ -58,7 +57,7 @@ public sealed class CliTests : IClassFixture<CliTests.TrainedModel>
     [Fact]
     public void Predict_DataPrintsJsonLinesOnePerRow()
     {
-        var (code, stdout, _) = Cli.Run("predict", "--model", _trained.ModelPath, "--data", _trained.DataPath, "--json");
+        var (code, stdout, _) = CliProcess.Run("predict", "--model", _trained.ModelPath, "--data", _trained.DataPath, "--json");
         Assert.Equal(0, code);
         var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(40, lines.Length);
@@ -68,7 +67,7 @@ public sealed class CliTests : IClassFixture<CliTests.TrainedModel>
     [Fact]
     public void Inspect_ListsTaskTensorsAndTotal()
     {
-        var (code, stdout, _) = Cli.Run("inspect", "--model", _trained.ModelPath, "--json");
+        var (code, stdout, _) = CliProcess.Run("inspect", "--model", _trained.ModelPath, "--json");
         Assert.Equal(0, code);
         using var doc = JsonDocument.Parse(stdout.Trim());
         var root = doc.RootElement;
@@ -81,10 +80,7 @@ public sealed class CliTests : IClassFixture<CliTests.TrainedModel>
     [Fact]
     public void Train_MissingColumnIsOneLineOnStderrWithNonZeroExit()
     {
-        var (code, stdout, stderr) = Cli.Run("train", "classify", "--data", _trained.DataPath, "--model", Path.Combine(Path.GetTempPath(), "x.zip"), "--text-column", "Body", "--json");
-        Assert.Equal(1, code);
-        Assert.Equal(string.Empty, stdout);
-        string line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        string line = CliProcess.RunFailing("train", "classify", "--data", _trained.DataPath, "--model", Path.Combine(Path.GetTempPath(), "x.zip"), "--text-column", "Body", "--json");
         Assert.Contains("Column 'Body' not found", line);
         Assert.Contains("Text, Label", line);
     }
@@ -94,13 +90,7 @@ public sealed class CliTests : IClassFixture<CliTests.TrainedModel>
     [InlineData("train", "classify", "--data", "d.tsv", "--model", "m.zip", "--cell", "transformer")]
     [InlineData("predict", "--model", "m.zip")]                           // neither --input nor --data
     [InlineData("evaluate", "--model", "m.zip", "--data", "d.tsv", "--epochs", "3")]
-    public void BadArguments_ExitWithUsageErrorOnStderr(params string[] args)
-    {
-        var (code, stdout, stderr) = Cli.Run(args);
-        Assert.Equal(2, code);
-        Assert.Equal(string.Empty, stdout);
-        Assert.StartsWith("error:", stderr);
-    }
+    public void BadArguments_ExitWithUsageErrorOnStderr(params string[] args) => CliProcess.AssertUsageError(args);
 
     [Fact]
     public void Evaluate_CorruptModelSaysSoWithoutStackTrace()
@@ -109,7 +99,7 @@ public sealed class CliTests : IClassFixture<CliTests.TrainedModel>
         File.WriteAllText(bad, "not a zip");
         try
         {
-            var (code, _, stderr) = Cli.Run("evaluate", "--model", bad, "--data", _trained.DataPath);
+            var (code, _, stderr) = CliProcess.Run("evaluate", "--model", bad, "--data", _trained.DataPath);
             Assert.Equal(1, code);
             Assert.Contains("not a valid MLNetRnn model", stderr);
             Assert.DoesNotContain("   at ", stderr);
@@ -133,7 +123,7 @@ public sealed class CliTests : IClassFixture<CliTests.TrainedModel>
             string trainPath = Path.Combine(_dir, "train.tsv");
             File.WriteAllLines(trainPath, lines);
             ModelPath = Path.Combine(_dir, "model.zip");
-            var (code, stdout, stderr) = Cli.Run("train", "classify", "--data", trainPath, "--validation", DataPath, "--model", ModelPath,
+            var (code, stdout, stderr) = CliProcess.Run("train", "classify", "--data", trainPath, "--validation", DataPath, "--model", ModelPath,
                 "--epochs", "2", "--embedding", "8", "--hidden", "8", "--bidirectional", "--patience", "5", "--json");
             Assert.True(code == 0, stderr);
             TrainOutput = stdout;
@@ -146,24 +136,5 @@ public sealed class CliTests : IClassFixture<CliTests.TrainedModel>
         public string TrainOutput { get; }
 
         public void Dispose() => Directory.Delete(_dir, recursive: true);
-    }
-
-    private static class Cli
-    {
-        public static (int Code, string Stdout, string Stderr) Run(params string[] args)
-        {
-            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "mlnet-rnn.dll"));
-            foreach (string a in args)
-            {
-                start.ArgumentList.Add(a);
-            }
-
-            using var process = Process.Start(start)!;
-            var stderr = process.StandardError.ReadToEndAsync();
-            string stdout = process.StandardOutput.ReadToEnd();
-            Assert.True(process.WaitForExit(120_000), "mlnet-rnn did not finish within 2 minutes");
-            return (process.ExitCode, stdout, stderr.Result);
-        }
     }
 }

@@ -1,0 +1,82 @@
+using System.CommandLine;
+using MLNetRnn.Data;
+using MLNetRnn.Layers;
+
+namespace MLNetRnn.Cli;
+
+/// <summary>The options every <c>train</c> subcommand has (files, network size, optimisation, output), with that task's defaults.</summary>
+internal sealed class TrainOptions
+{
+    public TrainOptions(int embedding, int hidden, int epochs, int batchSize)
+    {
+        Embedding = new("--embedding") { DefaultValueFactory = _ => embedding, Description = "Embedding size." };
+        Hidden = new("--hidden") { DefaultValueFactory = _ => hidden, Description = "Hidden size per direction." };
+        Epochs = new("--epochs") { DefaultValueFactory = _ => epochs, Description = "Most passes over the data." };
+        BatchSize = new("--batch-size") { DefaultValueFactory = _ => batchSize, Description = "Rows per mini-batch." };
+        Cell.AcceptOnlyFromAmong("rnn", "lstm", "gru");
+    }
+
+    public Option<string> Data { get; } = new("--data") { Description = "Training TSV/CSV with a header.", Required = true };
+
+    public Option<string?> Validation { get; } = new("--validation") { Description = "Validation file: enables early stopping, best-weight restore and final validation metrics." };
+
+    public Option<string> Model { get; } = CliOptions.Model("Where to write the model .zip.");
+
+    public Option<string?> Separator { get; } = CliOptions.Separator();
+
+    public Option<string> Cell { get; } = new("--cell") { DefaultValueFactory = _ => "lstm", Description = "rnn, lstm or gru." };
+
+    public Option<int> Embedding { get; }
+
+    public Option<int> Hidden { get; }
+
+    public Option<int> Layers { get; } = new("--layers") { DefaultValueFactory = _ => 1, Description = "Stacked recurrent layers." };
+
+    public Option<float> Dropout { get; } = new("--dropout") { Description = "Dropout between recurrent layers and before the output layer, in [0, 1)." };
+
+    public Option<int> Epochs { get; }
+
+    public Option<int> BatchSize { get; }
+
+    public Option<float> LearningRate { get; } = new("--learning-rate") { DefaultValueFactory = _ => 0.002f, Description = "Adam learning rate." };
+
+    public Option<float> Clip { get; } = new("--clip") { DefaultValueFactory = _ => 1f, Description = "Gradient-norm limit (0 = off)." };
+
+    public Option<int> Patience { get; } = new("--patience") { DefaultValueFactory = _ => 3, Description = "Epochs without validation improvement before stopping." };
+
+    public Option<int> Seed { get; } = new("--seed") { DefaultValueFactory = _ => 1, Description = "Seed of every random choice." };
+
+    public Option<bool> Json { get; } = new("--json") { Description = "One JSON object per epoch and a final one." };
+
+    /// <summary>Adds the shared options, then the task's own, to <paramref name="command"/>.</summary>
+    public Command AddTo(Command command, params Option[] taskOptions)
+    {
+        foreach (var option in new Option[] { Data, Validation, Model, Separator, Cell, Embedding, Hidden, Layers, Dropout }.Concat(taskOptions)
+            .Concat([Epochs, BatchSize, LearningRate, Clip, Patience, Seed, Json]))
+        {
+            command.Add(option);
+        }
+
+        return command;
+    }
+
+    /// <summary>Reads the files and run settings every task uses.</summary>
+    public RunSettings ReadRun(ParseResult parse) => new(parse.GetRequiredValue(Data), parse.GetValue(Validation), parse.GetRequiredValue(Model),
+        parse.GetValue(Separator), parse.GetValue(Seed), parse.GetValue(Json));
+
+    /// <summary>The cell named by <c>--cell</c>.</summary>
+    public static RecurrentCellType CellType(string? name) => name switch
+    {
+        "rnn" => RecurrentCellType.SimpleRnn,
+        "gru" => RecurrentCellType.Gru,
+        _ => RecurrentCellType.Lstm,
+    };
+
+    /// <summary>The files and run settings of a <c>train</c> subcommand.</summary>
+    public sealed record RunSettings(string Data, string? Validation, string Model, string? Separator, int Seed, bool Json)
+    {
+        /// <summary>Loads the training file and, when given, the validation file with the same columns (see <see cref="CliData.Load"/>).</summary>
+        public (DataView Train, DataView? Validation) Load(string columnOptions, params (string File, string View)[] columns) =>
+            (CliData.Load(Data, Separator, columnOptions, columns), Validation is null ? null : CliData.Load(Validation, Separator, columnOptions, columns));
+    }
+}

@@ -1,0 +1,111 @@
+using System.CommandLine;
+using MLNetRnn.Layers;
+using MLNetRnn.Models;
+using MLNetRnn.Pipeline;
+
+namespace MLNetRnn.Cli;
+
+/// <summary>
+/// <c>mlnet-rnn train seq2seq …</c>: fit a source tokenizer and vocabulary and an encoder–decoder (attention, beam
+/// search) that maps a source text to a target text, and save one .zip.
+/// </summary>
+internal static class TrainSeq2SeqCommand
+{
+    public static Command Create()
+    {
+        var common = new TrainOptions(embedding: 64, hidden: 128, epochs: 20, batchSize: 64);
+        var sourceColumn = new Option<string>("--source-column") { DefaultValueFactory = _ => "Source", Description = "Source text column." };
+        var targetColumn = new Option<string>("--target-column") { DefaultValueFactory = _ => "Target", Description = "Target text column." };
+        var sourceLevel = new Option<string>("--source-level")
+        {
+            DefaultValueFactory = _ => "char",
+            Description = "char: one token per character, case kept; word: the library's word tokenizer (lower-cased words, punctuation as tokens).",
+        };
+        sourceLevel.AcceptOnlyFromAmong("char", "word");
+        var targetLevel = new Option<string>("--target-level")
+        {
+            DefaultValueFactory = _ => "word",
+            Description = "word: whitespace-separated tokens kept as written (e.g. phones), joined with spaces; char: one token per character.",
+        };
+        targetLevel.AcceptOnlyFromAmong("char", "word");
+        var attention = new Option<string>("--attention") { DefaultValueFactory = _ => "general", Description = "Luong dot or general, Bahdanau additive, or none." };
+        attention.AcceptOnlyFromAmong("dot", "general", "additive", "none");
+        var decoderLayers = CliOptions.AtLeastOne(new Option<int>("--decoder-layers") { DefaultValueFactory = _ => 1, Description = "Decoder layers (--layers sets the encoder's)." });
+        var unidirectional = new Option<bool>("--unidirectional") { Description = "Encoder reads left to right only (it is bidirectional by default)." };
+        var labelSmoothing = new Option<float>("--label-smoothing") { Description = "Label smoothing ε of the cross-entropy, in [0, 1)." };
+        var scheduledSampling = new Option<float>("--scheduled-sampling") { Description = "Chance in [0, 1) that a decoder input is the model's own prediction instead of the reference." };
+        var tieEmbeddings = new Option<bool>("--tie-embeddings") { Description = "The output layer reuses the target embedding as its weight." };
+        var beam = CliOptions.AtLeastOne(new Option<int>("--beam")
+        {
+            DefaultValueFactory = _ => 5, Description = "Beam size the saved model decodes with (1 = greedy); also used for the validation metrics.",
+        });
+        var maxLength = CliOptions.AtLeastOne(new Option<int>("--max-length") { DefaultValueFactory = _ => 50, Description = "Longest output, in tokens." });
+        var command = common.AddTo(
+            new Command("seq2seq", "Train an encoder–decoder (tokenize → vocabulary → RNN/LSTM/GRU encoder → attention decoder → beam search)."),
+            sourceColumn, targetColumn, sourceLevel, targetLevel, attention, decoderLayers, unidirectional, labelSmoothing, scheduledSampling, tieEmbeddings, beam, maxLength);
+        command.SetAction(p =>
+        {
+            var cell = TrainOptions.CellType(p.GetValue(common.Cell));
+            var options = new SequenceToSequenceOptions
+            {
+                SourceColumnName = "SourceIds",
+                TargetColumnName = p.GetValue(targetColumn)!,
+                TargetLevel = p.GetValue(targetLevel) == "char" ? TokenLevel.Character : TokenLevel.Word,
+                EncoderCell = cell,
+                DecoderCell = cell,
+                EmbeddingSize = p.GetValue(common.Embedding),
+                HiddenSize = p.GetValue(common.Hidden),
+                EncoderLayers = p.GetValue(common.Layers),
+                Bidirectional = !p.GetValue(unidirectional),
+                DecoderLayers = p.GetValue(decoderLayers),
+                Attention = p.GetValue(attention) switch { "dot" => AttentionScore.Dot, "additive" => AttentionScore.Additive, "none" => null, _ => AttentionScore.General },
+                Dropout = p.GetValue(common.Dropout),
+                TieEmbeddings = p.GetValue(tieEmbeddings),
+                BeamSize = p.GetValue(beam),
+                MaxOutputLength = p.GetValue(maxLength),
+                LabelSmoothing = p.GetValue(labelSmoothing),
+                ScheduledSampling = p.GetValue(scheduledSampling),
+                Epochs = p.GetValue(common.Epochs),
+                BatchSize = p.GetValue(common.BatchSize),
+                LearningRate = p.GetValue(common.LearningRate),
+                ClipNorm = p.GetValue(common.Clip),
+                EarlyStoppingPatience = p.GetValue(common.Patience),
+            };
+            return Run(common.ReadRun(p), p.GetValue(sourceColumn)!, p.GetValue(sourceLevel) == "word", options);
+        });
+        return command;
+    }
+
+    private static int Run(TrainOptions.RunSettings s, string source, bool wordSource, SequenceToSequenceOptions options)
+    {
+        string target = options.TargetColumnName;
+        if (source == target)
+        {
+            throw new ArgumentException($"--source-column and --target-column are both '{target}'; name two different columns.");
+        }
+
+        options.Validate(); // before reading the data, so a bad setting fails fast
+        var ctx = new RnnContext(s.Seed);
+
+        // The source keeps its file name, so evaluate and predict find it by the same header later.
+        (var train, options.ValidationSet) = s.Load("--source-column / --target-column", (source, source), (target, target));
+        var text = ctx.Transforms.Text;
+        var tokenize = wordSource ? text.TokenizeIntoWords("SourceTokens", source) : text.TokenizeIntoCharacters("SourceTokens", source);
+        var pipeline = tokenize
+            .Append(text.MapTokensToIds(options.SourceColumnName, "SourceTokens"))
+            .Append(ctx.SequenceToSequence.Trainers.EncoderDecoder(options));
+        var (model, stats) = TrainingRun.Fit(progress =>
+        {
+            options.Progress = progress;
+            return pipeline.Fit(train);
+        }, options.Epochs, s.Json);
+        ctx.Model.Save(model, train.Schema, s.Model);
+        var encoderDecoder = model.LastTransformer;
+        object? validation = options.ValidationSet is { } v
+            ? MetricsJson.Of(ctx.SequenceToSequence.Evaluate(model.Transform(v), target, encoderDecoder.PredictedTokensColumnName, encoderDecoder.TargetLevel))
+            : null;
+        TrainingRun.Summary(s.Json, s.Model, stats, train.RowCount, encoderDecoder.ParameterCount,
+            [("vocabulary", encoderDecoder.Architecture.SourceVocabularySize), ("targetVocabulary", encoderDecoder.Architecture.TargetVocabularySize), ("beam", options.BeamSize)], validation);
+        return 0;
+    }
+}

@@ -1,0 +1,197 @@
+using System.Text.Json;
+using System.Xml.Linq;
+
+namespace MLNetRnn.Tests.Cli;
+
+/// <summary>
+/// The sequence-to-sequence side of <c>mlnet-rnn</c>, run as a real process on a small file (spell a word backwards,
+/// letter by letter): train seq2seq, evaluate, predict with n-best and an attention heat map, inspect, and the errors.
+/// </summary>
+public sealed class Seq2SeqCliTests(Seq2SeqCliTests.TrainedModels trained) : IClassFixture<Seq2SeqCliTests.TrainedModels>
+{
+    private static readonly XNamespace Svg = "http://www.w3.org/2000/svg";
+    private readonly TrainedModels _trained = trained;
+
+    [Fact]
+    public void Train_PrintsOneJsonObjectPerEpochAndASummaryWithValidationMetrics()
+    {
+        var lines = _trained.TrainOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(4, lines.Length); // 3 epochs + summary
+        using var epoch = JsonDocument.Parse(lines[0]);
+        Assert.True(epoch.RootElement.GetProperty("validationLoss").GetDouble() > 0);
+        using var last = JsonDocument.Parse(lines[^1]);
+        var root = last.RootElement;
+        Assert.Equal(3, root.GetProperty("epochs").GetInt32());
+        Assert.True(root.GetProperty("seconds").GetDouble() > 0);
+        Assert.True(root.GetProperty("tokensPerSecond").GetDouble() > 0);
+        Assert.True(root.GetProperty("parameters").GetInt32() > 0);
+        Assert.Equal(10, root.GetProperty("vocabulary").GetInt32());       // <PAD>, <UNK>, a–h
+        Assert.Equal(12, root.GetProperty("targetVocabulary").GetInt32()); // <PAD>, <UNK>, <BOS>, <EOS>, a–h
+        var validation = root.GetProperty("validation");
+        Assert.Equal(TrainedModels.ValidationRows, validation.GetProperty("count").GetInt32());
+        Assert.InRange(validation.GetProperty("exactMatch").GetDouble(), 0, 1);
+        Assert.True(validation.GetProperty("tokenErrorRate").GetDouble() >= 0);
+        Assert.InRange(validation.GetProperty("bleu").GetDouble(), 0, 100);
+        Assert.True(File.Exists(_trained.ModelPath));
+    }
+
+    [Fact]
+    public void Evaluate_PrintsExactMatchTokenErrorRateBleuAndCount()
+    {
+        var (code, stdout, stderr) = CliProcess.Run("evaluate", "--model", _trained.ModelPath, "--data", _trained.ValidationPath, "--beam", "1", "--json");
+        Assert.True(code == 0, stderr);
+        using var doc = JsonDocument.Parse(stdout.Trim().Split('\n')[^1]);
+        var root = doc.RootElement;
+        Assert.Equal(["exactMatch", "tokenErrorRate", "bleu", "count"], root.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(TrainedModels.ValidationRows, root.GetProperty("count").GetInt32());
+    }
+
+    [Fact]
+    public void Predict_InputPrintsOutputTokensScoreAndTheNBestList()
+    {
+        var (code, stdout, stderr) = CliProcess.Run("predict", "--model", _trained.ModelPath, "--input", "abcd", "--beam", "3", "--nbest", "3", "--json");
+        Assert.True(code == 0, stderr);
+        using var doc = JsonDocument.Parse(stdout.Trim());
+        var root = doc.RootElement;
+        string[] tokens = root.GetProperty("tokens").EnumerateArray().Select(t => t.GetString()!).ToArray();
+        Assert.Equal(string.Join(' ', tokens), root.GetProperty("output").GetString()); // word-level target: tokens joined by spaces
+        Assert.All(tokens, t => Assert.Matches("^[a-h]$", t));
+        var nbest = root.GetProperty("nbest").EnumerateArray().ToList();
+        Assert.Equal(3, nbest.Count);
+        Assert.Equal(root.GetProperty("output").GetString(), nbest[0].GetProperty("output").GetString());
+        Assert.Equal(root.GetProperty("score").GetDouble(), nbest[0].GetProperty("score").GetDouble());
+        double[] scores = nbest.Select(n => n.GetProperty("score").GetDouble()).ToArray();
+        Assert.Equal(scores.OrderByDescending(s => s), scores);
+    }
+
+    [Fact]
+    public void Predict_AttentionWritesAnSvgWithOneRectPerCellAndEscapedLabels()
+    {
+        string svg = Path.Combine(_trained.Directory, $"attention-{Guid.NewGuid():N}.svg");
+        const string input = "ab<&";
+        var (code, stdout, stderr) = CliProcess.Run("predict", "--model", _trained.ModelPath, "--input", input, "--attention", svg, "--json");
+        Assert.True(code == 0, stderr);
+        using var prediction = JsonDocument.Parse(stdout.Trim());
+        string[] tokens = prediction.RootElement.GetProperty("tokens").EnumerateArray().Select(t => t.GetString()!).ToArray();
+
+        var doc = XDocument.Load(svg);
+        Assert.Equal(Svg + "svg", doc.Root!.Name);
+        Assert.Contains(input, doc.Root.Element(Svg + "text")!.Value); // the title names the input
+        var rowLabels = doc.Root.Elements(Svg + "text").Where(t => (string?)t.Attribute("text-anchor") == "end").Select(t => t.Value).ToList();
+        Assert.Equal(tokens, rowLabels.Take(tokens.Length));
+        Assert.InRange(rowLabels.Count - tokens.Length, 0, 1);           // <EOS> has a row when decoding finished
+        Assert.All(rowLabels.Skip(tokens.Length), l => Assert.Equal("<EOS>", l));
+        Assert.Equal(rowLabels.Count * input.Length, doc.Root.Elements(Svg + "rect").Count()); // one cell per (output step, source character)
+    }
+
+    [Fact]
+    public void Predict_DataPrintsJsonLinesOnePerRow()
+    {
+        var (code, stdout, stderr) = CliProcess.Run("predict", "--model", _trained.ModelPath, "--data", _trained.ValidationPath, "--beam", "2", "--json");
+        Assert.True(code == 0, stderr);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(TrainedModels.ValidationRows, lines.Length);
+        Assert.All(lines, l =>
+        {
+            using var doc = JsonDocument.Parse(l);
+            Assert.Single(doc.RootElement.GetProperty("nbest").EnumerateArray());
+        });
+    }
+
+    [Fact]
+    public void Inspect_ShowsTaskArchitectureVocabulariesTensorsAndTotal()
+    {
+        var (code, stdout, stderr) = CliProcess.Run("inspect", "--model", _trained.ModelPath, "--json");
+        Assert.True(code == 0, stderr);
+        using var doc = JsonDocument.Parse(stdout.Trim());
+        var root = doc.RootElement;
+        Assert.Equal("SequenceToSequence", root.GetProperty("task").GetString());
+        Assert.Equal(10, root.GetProperty("vocabulary").GetInt32());
+        Assert.Equal(12, root.GetProperty("targetVocabulary").GetInt32());
+        Assert.Equal(16, root.GetProperty("architecture").GetProperty("hiddenSize").GetInt32());
+        long total = root.GetProperty("tensors").EnumerateArray().Sum(t => t.GetProperty("parameters").GetInt64());
+        Assert.Equal(total, root.GetProperty("totalParameters").GetInt64());
+        Assert.Contains(root.GetProperty("tensors").EnumerateArray(), t => t.GetProperty("name").GetString()!.EndsWith("decoder.rnn.weight_hh_l0", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("predict", "--model", "m.zip", "--input", "abc", "--beam", "0")]
+    [InlineData("predict", "--model", "m.zip", "--input", "abc", "--nbest", "0")]
+    [InlineData("predict", "--model", "m.zip", "--input", "abc", "--beam", "2", "--nbest", "3")]
+    [InlineData("predict", "--model", "m.zip", "--data", "d.tsv", "--attention", "a.svg")] // a heat map needs one --input
+    [InlineData("evaluate", "--model", "m.zip", "--data", "d.tsv", "--beam", "0")]
+    [InlineData("train", "seq2seq", "--data", "d.tsv", "--model", "m.zip", "--attention", "luong")]
+    [InlineData("train", "seq2seq", "--data", "d.tsv", "--model", "m.zip", "--source-level", "byte")]
+    public void BadArguments_ExitWithUsageErrorOnStderr(params string[] args) => CliProcess.AssertUsageError(args);
+
+    [Fact]
+    public void Predict_AttentionWithAClassificationModelIsOneLineError()
+    {
+        string line = CliProcess.RunFailing("predict", "--model", _trained.ClassifierPath, "--input", "good", "--attention", Path.Combine(_trained.Directory, "x.svg"), "--json");
+        Assert.Contains("--attention is for sequence-to-sequence", line);
+        Assert.Contains("text classification", line);
+    }
+
+    [Fact]
+    public void Predict_NBestAboveTheModelsBeamIsOneLineError()
+    {
+        string line = CliProcess.RunFailing("predict", "--model", _trained.ModelPath, "--input", "abc", "--nbest", "4");
+        Assert.Contains("--nbest 4 is more than the model's beam size 3", line);
+    }
+
+    [Fact]
+    public void Evaluate_MissingTargetColumnIsOneLineErrorNamingTheOption()
+    {
+        string noTarget = Path.Combine(_trained.Directory, "sources-only.tsv");
+        File.WriteAllLines(noTarget, ["Source", "abc", "dcb"]);
+        string line = CliProcess.RunFailing("evaluate", "--model", _trained.ModelPath, "--data", noTarget, "--json");
+        Assert.Contains("Column 'Target' not found", line);
+        Assert.Contains("--target-column", line);
+    }
+
+    /// <summary>Trains once per test class: a 3-epoch encoder–decoder on 150 words, and a 1-epoch classifier for the task-mismatch errors.</summary>
+    public sealed class TrainedModels : IDisposable
+    {
+        public const int ValidationRows = 30;
+
+        public TrainedModels()
+        {
+            Directory = System.IO.Directory.CreateTempSubdirectory("mlnetrnn-seq2seq-cli-").FullName;
+            var random = new Random(20240501);
+            string trainPath = Path.Combine(Directory, "train.tsv");
+            File.WriteAllLines(trainPath, ["Source\tTarget", .. Enumerable.Range(0, 150).Select(_ => ReversedSpelling(random))]);
+            ValidationPath = Path.Combine(Directory, "validation.tsv");
+            File.WriteAllLines(ValidationPath, ["Source\tTarget", .. Enumerable.Range(0, ValidationRows).Select(_ => ReversedSpelling(random))]);
+            ModelPath = Path.Combine(Directory, "reverse.zip");
+            var (code, stdout, stderr) = CliProcess.Run("train", "seq2seq", "--data", trainPath, "--validation", ValidationPath, "--model", ModelPath,
+                "--epochs", "3", "--embedding", "8", "--hidden", "16", "--batch-size", "16", "--beam", "3", "--max-length", "12", "--json");
+            Assert.True(code == 0, stderr);
+            TrainOutput = stdout;
+
+            string classifyPath = Path.Combine(Directory, "classify.tsv");
+            File.WriteAllLines(classifyPath, ["Text\tLabel", .. Enumerable.Range(0, 20).Select(i => i % 2 == 0 ? "good fun\tpositive" : "bad dull\tnegative")]);
+            ClassifierPath = Path.Combine(Directory, "classifier.zip");
+            (code, _, stderr) = CliProcess.Run("train", "classify", "--data", classifyPath, "--model", ClassifierPath, "--epochs", "1", "--embedding", "4", "--hidden", "4", "--json");
+            Assert.True(code == 0, stderr);
+        }
+
+        public string Directory { get; }
+
+        public string ValidationPath { get; }
+
+        public string ModelPath { get; }
+
+        public string ClassifierPath { get; }
+
+        public string TrainOutput { get; }
+
+        public void Dispose() => System.IO.Directory.Delete(Directory, recursive: true);
+
+        /// <summary>A word of 2–6 letters from a–h, and its letters backwards separated by spaces: "abc" → "c b a".</summary>
+        private static string ReversedSpelling(Random random)
+        {
+            char[] word = Enumerable.Range(0, random.Next(2, 7)).Select(_ => (char)('a' + random.Next(8))).ToArray();
+            return $"{new string(word)}\t{string.Join(' ', word.Reverse())}";
+        }
+    }
+}
