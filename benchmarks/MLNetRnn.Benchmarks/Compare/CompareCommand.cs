@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
-using System.Text;
-using System.Text.Json;
 using MLNetRnn.Benchmarks.Workloads;
 using MLNetRnn.Numerics;
 
@@ -16,12 +13,13 @@ namespace MLNetRnn.Benchmarks.Compare;
 /// warms up, times up to N repetitions and reports its best repetition and its peak RSS. A round visits every workload
 /// once; within a workload it runs ours (each GEMM provider and thread count) and PyTorch (each thread count), ours
 /// first in odd rounds and PyTorch first in even ones, so slow drift of a shared machine hits both sides alike. The
-/// table keeps the best repetition over all rounds. The managed 512³ SGEMM at each thread count, the "peak" of the %
+/// table keeps the best repetition over all rounds (a PyTorch thread count that lost by more than 2× in round 1 is
+/// not run again). The managed 512³ SGEMM at each thread count, the "peak" of the %
 /// column, is measured in this process before and after the rounds (best of the two).
 /// </remarks>
 public static class CompareCommand
 {
-    private const string PyTorchMissing = "PyTorch not installed: apt-get install python3-torch";
+    internal const string PyTorchMissing = "PyTorch not installed: apt-get install python3-torch";
 
     /// <summary>Runs the command.</summary>
     /// <param name="args">The arguments after <c>compare</c>.</param>
@@ -90,6 +88,11 @@ public static class CompareCommand
                 {
                     foreach (int threads in torch ? options.Threads : [])
                     {
+                        if (round > 1 && IsClearLoser(group.First().PyTorch, threads))
+                        {
+                            continue;
+                        }
+
                         RunPyTorch(options, script!, group.First(), threads, round);
                     }
                 }
@@ -117,7 +120,7 @@ public static class CompareCommand
         }
 
         var peaks = oursThreads.ToDictionary(t => t, t => sgemm[(GemmProvider.Managed, t)]);
-        string Render(bool markdown) => Report(options, results, oursThreads, peaks, sgemm, automatic, torch, clock.Elapsed, markdown);
+        string Render(bool markdown) => CompareReport.Render(options, results, oursThreads, peaks, sgemm, automatic, torch, clock.Elapsed, markdown);
         Console.WriteLine();
         Console.Write(Render(markdown: false));
         if (options.MarkdownPath is { } md)
@@ -128,12 +131,26 @@ public static class CompareCommand
 
         if (options.JsonPath is { } json)
         {
-            WriteJson(json, options, results, sgemm, automatic, clock.Elapsed);
+            CompareReport.WriteJson(json, options, results, sgemm, automatic, clock.Elapsed);
             Console.WriteLine($"JSON written to {json}");
         }
 
         return results.Any(r => r.Ours.Count == 0) ? 1 : 0;
     }
+
+    /// <summary>
+    /// Whether a PyTorch thread count was more than <see cref="LoserFactor"/> slower than the best in round 1, so later
+    /// rounds skip it: on a loaded 2-core machine <c>torch.set_num_threads(2)</c> can be 10-100× slower (OpenMP
+    /// threads wait for each other), and re-measuring it cannot change which count is best but costs minutes.
+    /// </summary>
+    private static bool IsClearLoser(List<Measurement> pyTorch, int threads)
+    {
+        var mine = pyTorch.Where(m => m.Threads == threads).ToList();
+        return mine.Count > 0 && mine.Min(m => m.BestSeconds) > LoserFactor * pyTorch.Min(m => m.BestSeconds);
+    }
+
+    /// <summary>A PyTorch thread count this much slower than the best in round 1 is skipped later.</summary>
+    internal const double LoserFactor = 2.0;
 
     /// <summary>512³ SGEMM GFLOP/s per (provider, engine threads), measured in this process.</summary>
     private static Dictionary<(GemmProvider Provider, int Threads), double> MeasureSgemm(IReadOnlyList<int> threadCounts, bool openBlas)
@@ -236,125 +253,6 @@ public static class CompareCommand
 
         row.PyTorch.Add(m);
         Progress($"[{round}/{options.Rounds}] {row.Spec.Name,-14} PyTorch {threads + " thr",-12} {ResultTable.Speed(row.Spec, m),16}  (median {Median(row.Spec, m)}, {m.Repetitions} reps)");
-    }
-
-    private static string Report(CompareOptions options, List<WorkloadResult> results, IReadOnlyList<int> oursThreads,
-        IReadOnlyDictionary<int, double> peaks, IReadOnlyDictionary<(GemmProvider Provider, int Threads), double> sgemm,
-        GemmProvider automatic, bool torch, TimeSpan elapsed, bool markdown)
-    {
-        var table = new ResultTable(results, oursThreads, peaks);
-        var sb = new StringBuilder();
-        string Line(string text) => markdown ? $"- {text}" : text;
-        sb.Append(markdown ? table.ToMarkdown() : table.ToText());
-        sb.AppendLine();
-        var sgemmText = oursThreads.Select(t =>
-        {
-            string text = $"{t} thr: managed {sgemm[(GemmProvider.Managed, t)]:0.0}";
-            return sgemm.TryGetValue((GemmProvider.OpenBlas, t), out double blas)
-                ? text + $", OpenBLAS {blas:0.0} (managed/OpenBLAS {sgemm[(GemmProvider.Managed, t)] / blas:0.00}×)"
-                : text + ", OpenBLAS not installed";
-        });
-        sb.AppendLine(Line($"SGEMM 512³ GFLOP/s through Gemm.Multiply, {string.Join("; ", sgemmText)}. "
-            + "The managed figure at the same thread count is the peak of the % column (the count in parentheses)."));
-        foreach (string note in RaggedNotes(results))
-        {
-            sb.AppendLine(Line(note));
-        }
-
-        sb.AppendLine(Line((EngineThreading.IsAvailable
-                ? $"Ours: engine threads {string.Join(", ", oursThreads)} (MLNETRNN_THREADS), each shown; ours/PyTorch uses our best. "
-                : "Ours: 1 thread (this engine build has no thread-count setting). ")
-            + $"GEMM '{automatic}' is the engine's automatic choice on this machine; MLNetRnn {OneWorkloadCommand.LibraryVersion}, .NET {Environment.Version}."));
-        if (torch)
-        {
-            string version = results.SelectMany(r => r.PyTorch).Select(m => m.Version).FirstOrDefault() ?? "?";
-            sb.AppendLine(Line($"PyTorch {version}: best of torch.set_num_threads({string.Join(") and (", options.Threads)}) (the count that won in parentheses)."));
-        }
-        else
-        {
-            sb.AppendLine(Line(options.NoPyTorch ? "PyTorch skipped (--no-pytorch)." : PyTorchMissing));
-        }
-
-        sb.AppendLine(Line($"Speeds: best repetition of {options.Rounds} round(s) × up to {options.Timer.MaxRepetitions} repetitions per process; "
-            + "training in real tokens/s per step, inference in ms per sentence (batch 1); ours/PyTorch > 1 means ours is faster. "
-            + $"{Environment.ProcessorCount} cores ({CpuName()}), {RuntimeInformation.OSDescription}; total {elapsed.TotalMinutes:0.0} min."));
-        foreach (var r in results.Where(r => r.Errors.Count > 0))
-        {
-            sb.AppendLine(Line($"{r.Spec.Name} ({r.Provider}): {string.Join("; ", r.Errors)}"));
-        }
-
-        return sb.ToString();
-    }
-
-    /// <summary>Issue 5's ragged target: time(ragged) ÷ time(padded) ≤ real-token share + 0.10.</summary>
-    private static IEnumerable<string> RaggedNotes(List<WorkloadResult> results)
-    {
-        var ragged = results.FirstOrDefault(r => r.Spec.Name == "lstm-ragged" && r.ProviderSetting is null);
-        var padded = results.FirstOrDefault(r => r.Spec.Name == "lstm-padded" && r.ProviderSetting is null);
-        if (ragged?.OursBest is not { } rOurs || padded?.OursBest is not { } pOurs)
-        {
-            yield break;
-        }
-
-        double share = (double)rOurs.RealTokens / pOurs.RealTokens;
-        double ours = rOurs.BestSeconds / pOurs.BestSeconds;
-        string text = $"Ragged batch (lengths 5..50, {rOurs.RealTokens} of {pOurs.RealTokens} tokens real = {100 * share:0.0}%): "
-            + $"ours costs {100 * ours:0.0}% of the padded batch (target ≤ {100 * (share + 0.10):0.0}%: {(ours <= share + 0.10 ? "met" : "MISSED")})";
-        if (ragged.PyTorchBest is { } rTorch && padded.PyTorchBest is { } pTorch)
-        {
-            text += $"; PyTorch (packed) {100 * rTorch.BestSeconds / pTorch.BestSeconds:0.0}%";
-            if (rTorch.RealTokens != rOurs.RealTokens)
-            {
-                text += $" (WARNING: PyTorch saw {rTorch.RealTokens} real tokens, ours {rOurs.RealTokens}: the generators differ)";
-            }
-        }
-
-        yield return text + ".";
-    }
-
-    private static void WriteJson(string path, CompareOptions options, List<WorkloadResult> results,
-        IReadOnlyDictionary<(GemmProvider Provider, int Threads), double> sgemm, GemmProvider automatic, TimeSpan elapsed)
-    {
-        var document = new
-        {
-            date = DateTime.UtcNow.ToString("o"),
-            machine = new { cores = Environment.ProcessorCount, cpu = CpuName(), os = RuntimeInformation.OSDescription, dotnet = Environment.Version.ToString() },
-            mlnetrnn = OneWorkloadCommand.LibraryVersion,
-            automaticProvider = automatic.ToString(),
-            engineThreadSetting = EngineThreading.IsAvailable,
-            rounds = options.Rounds,
-            maxRepetitions = options.Timer.MaxRepetitions,
-            budgetSeconds = options.Timer.BudgetSeconds,
-            warmupSeconds = options.Timer.WarmupSeconds,
-            threads = options.Threads,
-            sgemm512 = sgemm.Select(kv => new { provider = kv.Key.Provider.ToString(), threads = kv.Key.Threads, gflops = kv.Value }),
-            elapsedSeconds = elapsed.TotalSeconds,
-            results = results.Select(r => new
-            {
-                workload = r.Spec.Name,
-                provider = r.Provider,
-                providerSetting = r.ProviderSetting,
-                flopsPerRepetition = r.OursBest is { } o ? r.Spec.RepetitionFlops(o.RealTokens) : (double?)null,
-                speedup = NullIfNaN(r.Speedup),
-                target = ResultTable.Target(r),
-                oursGflops = NullIfNaN(r.OursGflops),
-                pyTorchGflops = NullIfNaN(r.PyTorchGflops),
-                pyTorchReference = r.Spec.PyTorchReference,
-                ours = r.Ours,
-                pyTorch = r.PyTorch,
-                errors = r.Errors,
-            }),
-        };
-        File.WriteAllText(path, JsonSerializer.Serialize(document, new JsonSerializerOptions(Measurement.JsonOptions) { WriteIndented = true }));
-    }
-
-    private static double? NullIfNaN(double x) => double.IsNaN(x) ? null : x;
-
-    private static string CpuName()
-    {
-        const string path = "/proc/cpuinfo";
-        string? line = File.Exists(path) ? File.ReadLines(path).FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal)) : null;
-        return line is null ? RuntimeInformation.ProcessArchitecture.ToString() : line[(line.IndexOf(':') + 1)..].Trim();
     }
 
     private static string Median(WorkloadSpec spec, Measurement m)

@@ -25,8 +25,7 @@ public sealed class RecurrentStack : ITwoPartWork
 {
     private readonly RecurrentLayer[] _layers; // [l * D + d]
     private readonly SeededRandom _dropoutRandom;
-    private int[] _order = [];       // sorted position -> original row
-    private int[] _batchSizes = [];  // (T) rows alive at each step
+    private readonly PackedOrder _packed = new();  // the batch sorted by length, and rows alive per step
     private float[] _x = [];         // (T, B, I) input, sorted
     private float[][] _layerOut = [];  // [l] (T, B, D*H), sorted, after dropout
     private float[][] _masks = [];     // [l] (T, B, D*H) dropout masks
@@ -146,18 +145,18 @@ public sealed class RecurrentStack : ITwoPartWork
         CheckState(hN, s, b, nameof(hN));
         CheckCellState(c0, s, b, nameof(c0));
         CheckCellState(cN, s, b, nameof(cN));
-        PackLengths(lengths, t, b);
+        _packed.Pack(lengths, t, b);
         _t = t;
         _b = b;
 
         Ensure(ref _x, t * b * InputSize);
-        Gather(input, _x, InputSize);
+        _packed.Gather(input, _x, InputSize);
         Ensure(ref _h0, s * b * h);
         Ensure(ref _c0, s * b * h);
         Ensure(ref _hN, s * b * h);
         Ensure(ref _cN, s * b * h);
-        GatherStates(h0, _h0);
-        GatherStates(c0, _c0);
+        _packed.GatherStates(h0, _h0, HiddenSize, StateCount);
+        _packed.GatherStates(c0, _c0, HiddenSize, StateCount);
         if (_layerOut.Length != NumberOfLayers)
         {
             _layerOut = new float[NumberOfLayers][];
@@ -192,9 +191,9 @@ public sealed class RecurrentStack : ITwoPartWork
             _layerInput = _layerOut[l];
         }
 
-        Scatter(_layerOut[NumberOfLayers - 1], output, dh);
-        ScatterStates(_hN, hN);
-        ScatterStates(_cN, cN);
+        _packed.Scatter(_layerOut[NumberOfLayers - 1], output, dh);
+        _packed.ScatterStates(_hN, hN, HiddenSize, StateCount);
+        _packed.ScatterStates(_cN, cN, HiddenSize, StateCount);
     }
 
     /// <summary>
@@ -242,11 +241,11 @@ public sealed class RecurrentStack : ITwoPartWork
         }
         else
         {
-            Gather(outputGradient, dY, dh);
+            _packed.Gather(outputGradient, dY, dh);
         }
 
-        GatherStates(hNGradient, _hN);
-        GatherStates(cNGradient, _cN);
+        _packed.GatherStates(hNGradient, _hN, HiddenSize, StateCount);
+        _packed.GatherStates(cNGradient, _cN, HiddenSize, StateCount);
         int widest = t * b * Math.Max(InputSize, dh);
         Ensure(ref _dX, widest);
         for (int d = 0; d < Directions; d++)
@@ -289,11 +288,11 @@ public sealed class RecurrentStack : ITwoPartWork
 
         if (!inputGradient.IsEmpty)
         {
-            Scatter(_dX.AsSpan(0, t * b * InputSize), inputGradient, InputSize);
+            _packed.Scatter(_dX.AsSpan(0, t * b * InputSize), inputGradient, InputSize);
         }
 
-        ScatterStates(_h0, h0Gradient);
-        ScatterStates(_c0, c0Gradient);
+        _packed.ScatterStates(_h0, h0Gradient, HiddenSize, StateCount);
+        _packed.ScatterStates(_c0, c0Gradient, HiddenSize, StateCount);
     }
 
     /// <summary>
@@ -327,7 +326,7 @@ public sealed class RecurrentStack : ITwoPartWork
         if (!_backwardPass)
         {
             int inSize = _layer == 0 ? InputSize : OutputSize;
-            layer.Forward(_layerInput.AsSpan(0, n * inSize), _batchSizes, _hasH0 ? StateSlot(_h0, slot) : default,
+            layer.Forward(_layerInput.AsSpan(0, n * inSize), _packed.BatchSizes, _hasH0 ? StateSlot(_h0, slot) : default,
                 _hasC0 ? StateSlot(_c0, slot) : default, StateSlot(_hN, slot), HasCellState ? StateSlot(_cN, slot) : default);
             Interleave(layer.Output, _layerOut[_layer], d);
             return;
@@ -338,123 +337,6 @@ public sealed class RecurrentStack : ITwoPartWork
         Deinterleave(_dY.AsSpan(0, n * OutputSize), dOut, d);
         layer.Backward(dOut, _hasDhN ? StateSlot(_hN, slot) : default, _hasDcN ? StateSlot(_cN, slot) : default,
             _needDx ? _dXDir[d].AsSpan(0, n * inputSize) : default, _wantDh0 ? StateSlot(_h0, slot) : default, _wantDc0 ? StateSlot(_c0, slot) : default);
-    }
-
-    private void PackLengths(ReadOnlySpan<int> lengths, int t, int b)
-    {
-        if (!lengths.IsEmpty && lengths.Length != b)
-        {
-            throw new ArgumentException($"'lengths' has {lengths.Length} entries but the batch has B={b} rows; give one length per row.", nameof(lengths));
-        }
-
-        for (int i = 0; i < lengths.Length; i++)
-        {
-            if (lengths[i] < 1 || lengths[i] > t)
-            {
-                throw new ArgumentOutOfRangeException(nameof(lengths), lengths[i], $"Row {i} has length {lengths[i]}; lengths must be in [1, T={t}]. Drop empty sequences before batching, or pad the batch to the longest row.");
-            }
-        }
-
-        if (_order.Length != b)
-        {
-            _order = new int[b];
-        }
-
-        if (_batchSizes.Length != t)
-        {
-            _batchSizes = new int[t];
-        }
-
-        for (int i = 0; i < b; i++)
-        {
-            _order[i] = i;
-        }
-
-        if (!lengths.IsEmpty)
-        {
-            // Stable insertion sort by length, longest first (batches are small).
-            for (int i = 1; i < b; i++)
-            {
-                int row = _order[i];
-                int j = i - 1;
-                while (j >= 0 && lengths[_order[j]] < lengths[row])
-                {
-                    _order[j + 1] = _order[j];
-                    j--;
-                }
-
-                _order[j + 1] = row;
-            }
-        }
-
-        for (int step = 0; step < t; step++)
-        {
-            int alive = 0;
-            while (alive < b && (lengths.IsEmpty ? t : lengths[_order[alive]]) > step)
-            {
-                alive++;
-            }
-
-            _batchSizes[step] = alive;
-        }
-    }
-
-    /// <summary>Copies (T, B, W) rows from original batch order into sorted order.</summary>
-    private void Gather(ReadOnlySpan<float> source, Span<float> destination, int width)
-    {
-        for (int step = 0; step < _t; step++)
-        {
-            for (int j = 0; j < _b; j++)
-            {
-                source.Slice(((step * _b) + _order[j]) * width, width).CopyTo(destination.Slice(((step * _b) + j) * width, width));
-            }
-        }
-    }
-
-    /// <summary>Copies (T, B, W) rows from sorted order back into original batch order.</summary>
-    private void Scatter(ReadOnlySpan<float> source, Span<float> destination, int width)
-    {
-        for (int step = 0; step < _t; step++)
-        {
-            for (int j = 0; j < _b; j++)
-            {
-                source.Slice(((step * _b) + j) * width, width).CopyTo(destination.Slice(((step * _b) + _order[j]) * width, width));
-            }
-        }
-    }
-
-    private void GatherStates(ReadOnlySpan<float> source, Span<float> destination)
-    {
-        if (source.IsEmpty)
-        {
-            return;
-        }
-
-        int h = HiddenSize;
-        for (int slot = 0; slot < StateCount; slot++)
-        {
-            for (int j = 0; j < _b; j++)
-            {
-                source.Slice(((slot * _b) + _order[j]) * h, h).CopyTo(destination.Slice(((slot * _b) + j) * h, h));
-            }
-        }
-    }
-
-    private void ScatterStates(ReadOnlySpan<float> source, Span<float> destination)
-    {
-        if (destination.IsEmpty)
-        {
-            return;
-        }
-
-        int h = HiddenSize;
-        for (int slot = 0; slot < StateCount; slot++)
-        {
-            for (int j = 0; j < _b; j++)
-            {
-                source.Slice(((slot * _b) + j) * h, h).CopyTo(destination.Slice(((slot * _b) + _order[j]) * h, h));
-            }
-        }
     }
 
     private Span<float> StateSlot(float[] states, int slot) => states.AsSpan(slot * _b * HiddenSize, _b * HiddenSize);
