@@ -304,13 +304,13 @@ def parse_args():
     p.add_argument("--data", default=default_data, help="folder with train/validation/test.tsv (default: %(default)s)")
     p.add_argument("--embedding", type=int, default=64, help="character and phone embedding size E")
     p.add_argument("--hidden", type=int, default=128, help="encoder hidden size H per direction; the decoder has 2H")
-    p.add_argument("--dropout", type=float, default=0.0, help="on embeddings and on the attentional vector")
+    p.add_argument("--dropout", type=float, default=0.2, help="on the embeddings and the attentional vector")
     p.add_argument("--epochs", type=int, default=20, help="maximum number of epochs")
     p.add_argument("--batch-size", type=int, default=64)
     p.add_argument("--learning-rate", type=float, default=0.002)
     p.add_argument("--clip", type=float, default=1.0, help="global gradient-norm clip; 0 disables")
-    p.add_argument("--patience", type=int, default=3, help="stop after this many epochs without a lower validation loss")
-    p.add_argument("--lr-decay", type=float, default=1.0,
+    p.add_argument("--patience", type=int, default=4, help="stop after this many epochs without a lower validation loss")
+    p.add_argument("--lr-decay", type=float, default=0.5,
                    help="multiply the learning rate by this after each epoch without a lower validation loss; 1 = off")
     p.add_argument("--beam", type=int, default=5, help="beam size for the beam-search evaluation")
     p.add_argument("--length-penalty", type=float, default=1.0, help="alpha in score = log p / length^alpha")
@@ -430,6 +430,7 @@ def main():
         "epochs": epochs_run,
         "seconds": round(seconds, 3),
         "secondsPerEpoch": round(train_seconds / epochs_run, 3),
+        "epochSeconds": epoch_seconds,
         "greedySeconds": round(greedy_seconds, 3),
         "beamSeconds": round(beam_seconds, 3),
         "parameters": parameters,

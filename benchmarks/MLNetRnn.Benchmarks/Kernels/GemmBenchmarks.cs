@@ -11,7 +11,8 @@ namespace MLNetRnn.Benchmarks.Kernels;
 /// Shapes: <c>32x512x128 NT</c> the per-step recurrent product of lstm-small (B = 32, 4H = 512, H = 128, W_hh stored (4H, H));
 /// <c>1600x512x64 NT</c> its all-steps input projection (T·B = 1600, E = 64); <c>128x512x1600 TN</c> a weight gradient
 /// summed over all steps; <c>64x2048x512 NT</c> the recurrent product of lstm-large; <c>1x512x128 NT</c> one-sentence
-/// inference (a matrix-vector product). Not sealed: BenchmarkDotNet derives from benchmark classes.
+/// inference (a matrix-vector product); <c>17x512x128 NT</c> a step of the ragged batch with 17 rows still alive (row
+/// counts that are not a multiple of the micro-kernel height). Not sealed: BenchmarkDotNet derives from benchmark classes.
 /// </remarks>
 public class GemmBenchmarks
 {
@@ -19,7 +20,7 @@ public class GemmBenchmarks
     private GemmShape _shape = GemmShape.Parse("1x1x1 NN");
 
     /// <summary>Gets or sets the shape, <c>"MxNxK XY"</c>.</summary>
-    [Params("512x512x512 NN", "32x512x128 NT", "1600x512x64 NT", "128x512x1600 TN", "64x2048x512 NT", "1x512x128 NT")]
+    [Params("512x512x512 NN", "32x512x128 NT", "1600x512x64 NT", "128x512x1600 TN", "64x2048x512 NT", "1x512x128 NT", "17x512x128 NT")]
     public string Shape { get; set; } = "512x512x512 NN";
 
     /// <summary>Gets or sets the provider.</summary>

@@ -26,8 +26,8 @@ internal sealed class GruLayer(ParameterStore store, int inputSize, int hiddenSi
 
     protected override void StepForward(int t, int rows, int fromPrev, int prevT, ReadOnlySpan<float> c0)
     {
-        int h = HiddenSize, gh = 3 * h, at = t * B * h;
-        Span<float> xg = Xg.AsSpan(t * B * gh, rows * gh);
+        int h = HiddenSize, gh = 3 * h, at = Start[t] * h;
+        Span<float> xg = Xg.AsSpan(Start[t] * gh, rows * gh);
         Span<float> hg = Hg.AsSpan(0, rows * gh);
         ReadOnlySpan<float> bHh = BiasHh.Value;
         ReadOnlySpan<float> hPrev = HPrev.AsSpan(at, rows * h);
@@ -53,8 +53,8 @@ internal sealed class GruLayer(ParameterStore store, int inputSize, int hiddenSi
     protected override void StepBackward(int t, int rows, int fromPrev, int stillAlive, ReadOnlySpan<float> dh,
         ReadOnlySpan<float> dcN, Span<float> dc0, Span<float> dGx, Span<float> dGh, Span<float> dhPrev)
     {
-        int h = HiddenSize, gh = 3 * h, at = t * B * h;
-        ReadOnlySpan<float> gates = Xg.AsSpan(t * B * gh, rows * gh);
+        int h = HiddenSize, gh = 3 * h, at = Start[t] * h;
+        ReadOnlySpan<float> gates = Xg.AsSpan(Start[t] * gh, rows * gh);
         for (int row = 0; row < rows; row++)
         {
             int g0 = row * gh, k0 = row * h;

@@ -33,13 +33,13 @@ internal sealed class LstmLayer(ParameterStore store, int inputSize, int hiddenS
 
     protected override void StepForward(int t, int rows, int fromPrev, int prevT, ReadOnlySpan<float> c0)
     {
-        int h = HiddenSize, gh = 4 * h, at = t * B * h;
-        Span<float> gates = Xg.AsSpan(t * B * gh, rows * gh);
+        int h = HiddenSize, gh = 4 * h, at = Start[t] * h;
+        Span<float> gates = Xg.AsSpan(Start[t] * gh, rows * gh);
         TensorPrimitives.Add(gates, Hg.AsSpan(0, rows * gh), gates);
-        Span<float> cPrev = _cPrev.AsSpan(at, B * h);
+        Span<float> cPrev = _cPrev.AsSpan(at, rows * h);
         if (fromPrev > 0)
         {
-            _c.AsSpan(prevT * B * h, fromPrev * h).CopyTo(cPrev);
+            _c.AsSpan(Start[prevT] * h, fromPrev * h).CopyTo(cPrev);
         }
 
         CopyOrClear(c0, fromPrev * h, (rows - fromPrev) * h, cPrev);
@@ -63,7 +63,7 @@ internal sealed class LstmLayer(ParameterStore store, int inputSize, int hiddenS
         if (!cN.IsEmpty)
         {
             int h = HiddenSize;
-            _c.AsSpan(((t * B) + from) * h, (to - from) * h).CopyTo(cN.Slice(from * h));
+            _c.AsSpan((Start[t] + from) * h, (to - from) * h).CopyTo(cN.Slice(from * h));
         }
     }
 
@@ -72,10 +72,10 @@ internal sealed class LstmLayer(ParameterStore store, int inputSize, int hiddenS
     protected override void StepBackward(int t, int rows, int fromPrev, int stillAlive, ReadOnlySpan<float> dh,
         ReadOnlySpan<float> dcN, Span<float> dc0, Span<float> dGx, Span<float> dGh, Span<float> dhPrev)
     {
-        int h = HiddenSize, gh = 4 * h, at = t * B * h;
+        int h = HiddenSize, gh = 4 * h, at = Start[t] * h;
         Span<float> carry = _dcCarry.AsSpan(0, B * h);
         CopyOrClear(dcN, stillAlive * h, (rows - stillAlive) * h, carry);
-        ReadOnlySpan<float> gates = Xg.AsSpan(t * B * gh, rows * gh);
+        ReadOnlySpan<float> gates = Xg.AsSpan(Start[t] * gh, rows * gh);
         for (int r = 0; r < rows; r++)
         {
             int g0 = r * gh, k0 = r * h;

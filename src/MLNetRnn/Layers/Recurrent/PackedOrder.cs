@@ -3,9 +3,10 @@ namespace MLNetRnn.Layers;
 // T = time, B = batch, W = row width, S = state slots, H = hidden size.
 
 /// <summary>
-/// A batch reordered longest-first, as PyTorch's packed sequences: <see cref="BatchSizes"/>[t] rows are alive at step t
-/// and they are always the first ones, so each step works on one contiguous block. Gathers rows from the caller's
-/// order into sorted order and scatters results back.
+/// A batch reordered longest-first and packed, as PyTorch's <c>PackedSequence</c>: <see cref="BatchSizes"/>[t] rows are
+/// alive at step t, they are always the first ones, and only they are stored: step t occupies packed rows
+/// [<see cref="Start"/>[t], Start[t] + BatchSizes[t]) of an (N, W) buffer, N = <see cref="Total"/> real tokens.
+/// Gathers rows from the caller's padded (T, B, W) layout into packed rows and scatters results back (zero on padding).
 /// </summary>
 internal sealed class PackedOrder
 {
@@ -14,6 +15,12 @@ internal sealed class PackedOrder
 
     /// <summary>Gets the number of rows alive at each step (non-increasing, first = B).</summary>
     public int[] BatchSizes { get; private set; } = [];
+
+    /// <summary>Gets the first packed row of each step, T + 1 entries (the last is <see cref="Total"/>).</summary>
+    public int[] Start { get; private set; } = [];
+
+    /// <summary>Gets N, the number of real tokens (packed rows).</summary>
+    public int Total => Start[_t];
 
     /// <summary>Sorts the batch by length; empty lengths mean every row has length T.</summary>
     /// <exception cref="ArgumentException">The number of lengths is not B.</exception>
@@ -42,6 +49,7 @@ internal sealed class PackedOrder
         if (BatchSizes.Length != t)
         {
             BatchSizes = new int[t];
+            Start = new int[t + 1];
         }
 
         for (int i = 0; i < b; i++)
@@ -75,29 +83,39 @@ internal sealed class PackedOrder
             }
 
             BatchSizes[step] = alive;
+            Start[step + 1] = Start[step] + alive;
         }
     }
 
-    /// <summary>Copies (T, B, W) rows from the caller's order into sorted order.</summary>
+    /// <summary>Copies the real rows of a padded (T, B, W) buffer in the caller's order into packed (N, W) rows.</summary>
     public void Gather(ReadOnlySpan<float> source, Span<float> destination, int width)
     {
         for (int step = 0; step < _t; step++)
         {
-            for (int j = 0; j < _b; j++)
+            for (int j = 0; j < BatchSizes[step]; j++)
             {
-                source.Slice(((step * _b) + _order[j]) * width, width).CopyTo(destination.Slice(((step * _b) + j) * width, width));
+                source.Slice(((step * _b) + _order[j]) * width, width).CopyTo(destination.Slice((Start[step] + j) * width, width));
             }
         }
     }
 
-    /// <summary>Copies (T, B, W) rows from sorted order back into the caller's order.</summary>
+    /// <summary>Copies packed (N, W) rows back into a padded (T, B, W) buffer in the caller's order; padding becomes zero.</summary>
     public void Scatter(ReadOnlySpan<float> source, Span<float> destination, int width)
     {
         for (int step = 0; step < _t; step++)
         {
+            int alive = BatchSizes[step];
             for (int j = 0; j < _b; j++)
             {
-                source.Slice(((step * _b) + j) * width, width).CopyTo(destination.Slice(((step * _b) + _order[j]) * width, width));
+                Span<float> row = destination.Slice(((step * _b) + _order[j]) * width, width);
+                if (j < alive)
+                {
+                    source.Slice((Start[step] + j) * width, width).CopyTo(row);
+                }
+                else
+                {
+                    row.Clear();
+                }
             }
         }
     }

@@ -4,9 +4,10 @@ using MLNetRnn.Numerics;
 namespace MLNetRnn.Layers;
 
 // B = batch, T = time, I = input size, H = hidden size, G = gates (1 SimpleRnn, 4 LSTM, 3 GRU).
-// All buffers are time-major (T, B, ·) with the batch SORTED by length, longest first, so that at step t the rows
-// still alive are a prefix [0, batchSizes[t]) of the batch (PyTorch's packed-sequence layout). RecurrentStack does
-// the sorting; this class never sees padding it has to skip.
+// All buffers are PACKED as PyTorch's PackedSequence.data: the batch is sorted by length, longest first, so the rows
+// alive at step t are a prefix [0, batchSizes[t]) of the batch, and only those rows are stored, step after step:
+// step t occupies rows [Start[t], Start[t] + batchSizes[t]) of an (N, ·) buffer, N = Σ batchSizes = the real tokens.
+// RecurrentStack does the sorting and packing; no padding is ever stored or computed.
 
 /// <summary>
 /// One layer, one direction of a recurrent network: the time loop shared by every cell. The cell-specific step
@@ -38,8 +39,10 @@ internal abstract class RecurrentLayer
     private float[] _dhPrev = [];  // (B, H)
     private float[] _xCopy = [];   // (T, B, I) the input of the last Forward
     private int[] _batchSizes = [];
+    protected int[] Start = [];  // (T + 1) first packed row of each step; Start[T] = N
     protected int T;
     protected int B;
+    protected int N;
 
     protected RecurrentLayer(ParameterStore store, int inputSize, int hiddenSize, int gates, string prefix, string suffix, SeededRandom random)
     {
@@ -66,8 +69,8 @@ internal abstract class RecurrentLayer
 
     public bool Reverse { get; init; }
 
-    /// <summary>Gets the output of the last Forward, (T, B, H) in sorted batch order.</summary>
-    public ReadOnlySpan<float> Output => Hs.AsSpan(0, T * B * HiddenSize);
+    /// <summary>Gets the output of the last Forward, packed (N, H).</summary>
+    public ReadOnlySpan<float> Output => Hs.AsSpan(0, N * HiddenSize);
 
     /// <summary>Whether b_hh is added into the input projection (true for SimpleRnn and LSTM, false for GRU).</summary>
     protected abstract bool FoldsHiddenBias { get; }
@@ -79,7 +82,7 @@ internal abstract class RecurrentLayer
     protected virtual bool SeparateHiddenGradient => false;
 
     /// <summary>Runs the layer over a sorted, packed batch.</summary>
-    /// <param name="x">(T, B, I).</param>
+    /// <param name="x">Packed (N, I).</param>
     /// <param name="batchSizes">T counts, non-increasing, batchSizes[0] = B.</param>
     /// <param name="h0">(B, H) or empty for zeros.</param>
     /// <param name="c0">(B, H) or empty for zeros (LSTM only).</param>
@@ -90,7 +93,18 @@ internal abstract class RecurrentLayer
         T = batchSizes.Length;
         B = batchSizes[0];
         _batchSizes = batchSizes;
-        int h = HiddenSize, gh = Gates * h, rowsAll = T * B;
+        if (Start.Length != T + 1)
+        {
+            Start = new int[T + 1];
+        }
+
+        for (int step = 0; step < T; step++)
+        {
+            Start[step + 1] = Start[step] + batchSizes[step];
+        }
+
+        N = Start[T];
+        int h = HiddenSize, gh = Gates * h, rowsAll = N;
         Ensure(ref Xg, rowsAll * gh);
         Ensure(ref Hs, rowsAll * h);
         Ensure(ref HPrev, rowsAll * h);
@@ -125,20 +139,18 @@ internal abstract class RecurrentLayer
 
             // Assemble the state this step starts from: rows that were alive at the previous step continue, the rest
             // (only in the reverse direction, or at t = 0) start from the initial state.
-            Span<float> hPrev = HPrev.AsSpan(t * B * h, B * h);
+            Span<float> hPrev = HPrev.AsSpan(Start[t] * h, rows * h);
             if (fromPrev > 0)
             {
-                Hs.AsSpan(prevT * B * h, fromPrev * h).CopyTo(hPrev);
+                Hs.AsSpan(Start[prevT] * h, fromPrev * h).CopyTo(hPrev);
             }
 
             CopyOrClear(h0, fromPrev * h, (rows - fromPrev) * h, hPrev);
-            hPrev[(rows * h)..].Clear();
 
             // Hidden projection for the alive rows.
             Span<float> hg = Hg.AsSpan(0, rows * gh);
             Gemm.Multiply(false, true, rows, gh, h, 1f, hPrev, h, wHh, h, 0f, hg, gh);
             StepForward(t, rows, fromPrev, prevT, c0);
-            Hs.AsSpan((t * B + rows) * h, (B - rows) * h).Clear();
 
             // Rows whose last step is this one hand out their final state.
             int nextT = Reverse ? t - 1 : t + 1;
@@ -147,7 +159,7 @@ internal abstract class RecurrentLayer
             {
                 if (!hN.IsEmpty)
                 {
-                    Hs.AsSpan((t * B + stillAlive) * h, (rows - stillAlive) * h).CopyTo(hN.Slice(stillAlive * h));
+                    Hs.AsSpan((Start[t] + stillAlive) * h, (rows - stillAlive) * h).CopyTo(hN.Slice(stillAlive * h));
                 }
 
                 FinalCellState(t, stillAlive, rows, cN);
@@ -156,15 +168,15 @@ internal abstract class RecurrentLayer
     }
 
     /// <summary>Back-propagates through the last Forward, adding parameter gradients.</summary>
-    /// <param name="dOut">(T, B, H) gradient w.r.t. the output, or empty.</param>
+    /// <param name="dOut">Packed (N, H) gradient w.r.t. the output, or empty.</param>
     /// <param name="dhN">(B, H) gradient w.r.t. the final hidden state, or empty.</param>
     /// <param name="dcN">(B, H) gradient w.r.t. the final cell state, or empty.</param>
-    /// <param name="dx">(T, B, I) overwritten with the input gradient, or empty to skip.</param>
+    /// <param name="dx">Packed (N, I), overwritten with the input gradient, or empty to skip.</param>
     /// <param name="dh0">(B, H) overwritten with the initial-state gradient, or empty.</param>
     /// <param name="dc0">(B, H) overwritten with the initial cell-state gradient, or empty.</param>
     public void Backward(ReadOnlySpan<float> dOut, ReadOnlySpan<float> dhN, ReadOnlySpan<float> dcN, Span<float> dx, Span<float> dh0, Span<float> dc0)
     {
-        int h = HiddenSize, gh = Gates * h, rowsAll = T * B;
+        int h = HiddenSize, gh = Gates * h, rowsAll = N;
         int[] batchSizes = _batchSizes;
         Ensure(ref _dGx, rowsAll * gh);
         if (SeparateHiddenGradient)
@@ -194,19 +206,14 @@ internal abstract class RecurrentLayer
             Span<float> dh = carry[..(rows * h)];
             if (!dOut.IsEmpty)
             {
-                TensorPrimitives.Add(dh, dOut.Slice(t * B * h, rows * h), dh);
+                TensorPrimitives.Add(dh, dOut.Slice(Start[t] * h, rows * h), dh);
             }
 
             Span<float> dhPrev = _dhPrev.AsSpan(0, rows * h);
-            StepBackward(t, rows, fromPrev, stillAlive, dh, dcN, dc0, _dGx.AsSpan(t * B * gh, rows * gh), dGhBuffer.AsSpan(t * B * gh, rows * gh), dhPrev);
-            _dGx.AsSpan((t * B + rows) * gh, (B - rows) * gh).Clear();
-            if (SeparateHiddenGradient)
-            {
-                _dGh.AsSpan((t * B + rows) * gh, (B - rows) * gh).Clear();
-            }
+            StepBackward(t, rows, fromPrev, stillAlive, dh, dcN, dc0, _dGx.AsSpan(Start[t] * gh, rows * gh), dGhBuffer.AsSpan(Start[t] * gh, rows * gh), dhPrev);
 
             // dh_prev = (direct term from the cell) + dGh W_hh.
-            Gemm.Multiply(false, false, rows, h, gh, 1f, dGhBuffer.AsSpan(t * B * gh), gh, wHh, h, 1f, dhPrev, h);
+            Gemm.Multiply(false, false, rows, h, gh, 1f, dGhBuffer.AsSpan(Start[t] * gh, rows * gh), gh, wHh, h, 1f, dhPrev, h);
             dhPrev.CopyTo(carry);
             if (!dh0.IsEmpty && fromPrev < rows)
             {
@@ -214,11 +221,11 @@ internal abstract class RecurrentLayer
             }
         }
 
-        // Weight and bias gradients, one GEMM each over all steps (dead rows of dG are zero).
+        // Weight and bias gradients, one GEMM each over all packed rows (real tokens only).
         ReadOnlySpan<float> dGx = _dGx.AsSpan(0, rowsAll * gh);
         ReadOnlySpan<float> dGh = dGhBuffer.AsSpan(0, rowsAll * gh);
-        Gemm.Multiply(true, false, gh, InputSize, rowsAll, 1f, dGx, gh, _xCopy, InputSize, 1f, WeightIh.Gradient, InputSize);
-        Gemm.Multiply(true, false, gh, h, rowsAll, 1f, dGh, gh, HPrev, h, 1f, WeightHh.Gradient, h);
+        Gemm.Multiply(true, false, gh, InputSize, rowsAll, 1f, dGx, gh, _xCopy.AsSpan(0, rowsAll * InputSize), InputSize, 1f, WeightIh.Gradient, InputSize);
+        Gemm.Multiply(true, false, gh, h, rowsAll, 1f, dGh, gh, HPrev.AsSpan(0, rowsAll * h), h, 1f, WeightHh.Gradient, h);
         AddRowSums(dGx, rowsAll, gh, BiasIh.Gradient);
         AddRowSums(dGh, rowsAll, gh, BiasHh.Gradient);
         if (!dx.IsEmpty)

@@ -26,13 +26,13 @@ public sealed class RecurrentStack : ITwoPartWork
     private readonly RecurrentLayer[] _layers; // [l * D + d]
     private readonly SeededRandom _dropoutRandom;
     private readonly PackedOrder _packed = new();  // the batch sorted by length, and rows alive per step
-    private float[] _x = [];         // (T, B, I) input, sorted
-    private float[][] _layerOut = [];  // [l] (T, B, D*H), sorted, after dropout
-    private float[][] _masks = [];     // [l] (T, B, D*H) dropout masks
+    private float[] _x = [];         // packed (N, I) input
+    private float[][] _layerOut = [];  // [l] packed (N, D*H), after dropout
+    private float[][] _masks = [];     // [l] packed (N, D*H) dropout masks
     private float[] _h0 = [], _c0 = [], _hN = [], _cN = []; // (S, B, H) sorted
-    private float[] _dY = [], _dX = [];               // backward scratch (T, B, D*H) and (T, B, max(I, D*H))
-    private readonly float[][] _dDir = [[], []];      // per direction (T, B, H)
-    private readonly float[][] _dXDir = [[], []];     // per direction (T, B, max(I, D*H))
+    private float[] _dY = [], _dX = [];               // backward scratch, packed (N, D*H) and (N, max(I, D*H))
+    private readonly float[][] _dDir = [[], []];      // per direction, packed (N, H)
+    private readonly float[][] _dXDir = [[], []];     // per direction, packed (N, max(I, D*H))
     private bool _usedDropout;
     private int _t, _b;
 
@@ -146,10 +146,11 @@ public sealed class RecurrentStack : ITwoPartWork
         CheckCellState(c0, s, b, nameof(c0));
         CheckCellState(cN, s, b, nameof(cN));
         _packed.Pack(lengths, t, b);
+        int n = _packed.Total; // real tokens: every internal buffer is packed (N, ·)
         _t = t;
         _b = b;
 
-        Ensure(ref _x, t * b * InputSize);
+        Ensure(ref _x, n * InputSize);
         _packed.Gather(input, _x, InputSize);
         Ensure(ref _h0, s * b * h);
         Ensure(ref _c0, s * b * h);
@@ -170,15 +171,15 @@ public sealed class RecurrentStack : ITwoPartWork
         _layerInput = _x;
         for (int l = 0; l < NumberOfLayers; l++)
         {
-            Ensure(ref _layerOut[l], t * b * dh);
-            Span<float> y = _layerOut[l].AsSpan(0, t * b * dh);
+            Ensure(ref _layerOut[l], n * dh);
+            Span<float> y = _layerOut[l].AsSpan(0, n * dh);
             _layer = l;
             RunDirections();
 
             if (_usedDropout && l < NumberOfLayers - 1)
             {
-                Ensure(ref _masks[l], t * b * dh);
-                Span<float> mask = _masks[l].AsSpan(0, t * b * dh);
+                Ensure(ref _masks[l], n * dh);
+                Span<float> mask = _masks[l].AsSpan(0, n * dh);
                 float keep = 1f / (1f - Dropout);
                 for (int i = 0; i < mask.Length; i++)
                 {
@@ -216,7 +217,7 @@ public sealed class RecurrentStack : ITwoPartWork
             throw new InvalidOperationException("Backward needs a Forward first: call Forward on the batch, then Backward.");
         }
 
-        int t = _t, b = _b, h = HiddenSize, s = StateCount, dh = OutputSize;
+        int t = _t, b = _b, h = HiddenSize, s = StateCount, dh = OutputSize, n = _packed.Total;
         if (!outputGradient.IsEmpty)
         {
             CheckExact(outputGradient, nameof(outputGradient), ("T", t), ("B", b), ("D*H", dh));
@@ -233,8 +234,8 @@ public sealed class RecurrentStack : ITwoPartWork
         CheckCellState(c0Gradient, s, b, nameof(c0Gradient));
 
         // Sorted copies of the incoming gradients; the final-state ones reuse the forward's state buffers.
-        Ensure(ref _dY, t * b * dh);
-        Span<float> dY = _dY.AsSpan(0, t * b * dh);
+        Ensure(ref _dY, n * dh);
+        Span<float> dY = _dY.AsSpan(0, n * dh);
         if (outputGradient.IsEmpty)
         {
             dY.Clear();
@@ -246,11 +247,11 @@ public sealed class RecurrentStack : ITwoPartWork
 
         _packed.GatherStates(hNGradient, _hN, HiddenSize, StateCount);
         _packed.GatherStates(cNGradient, _cN, HiddenSize, StateCount);
-        int widest = t * b * Math.Max(InputSize, dh);
+        int widest = n * Math.Max(InputSize, dh);
         Ensure(ref _dX, widest);
         for (int d = 0; d < Directions; d++)
         {
-            Ensure(ref _dDir[d], t * b * h);
+            Ensure(ref _dDir[d], n * h);
             Ensure(ref _dXDir[d], widest);
         }
 
@@ -261,14 +262,14 @@ public sealed class RecurrentStack : ITwoPartWork
             _layer = l;
             _needDx = l > 0 || !inputGradient.IsEmpty;
             RunDirections();
-            Span<float> dX = _dX.AsSpan(0, t * b * inSize);
+            Span<float> dX = _dX.AsSpan(0, n * inSize);
             if (_needDx)
             {
                 // Summed after both directions finish, in a fixed order, so the bits do not depend on threads.
-                _dXDir[0].AsSpan(0, t * b * inSize).CopyTo(dX);
+                _dXDir[0].AsSpan(0, n * inSize).CopyTo(dX);
                 if (Directions == 2)
                 {
-                    TensorPrimitives.Add(dX, _dXDir[1].AsSpan(0, t * b * inSize), dX);
+                    TensorPrimitives.Add(dX, _dXDir[1].AsSpan(0, n * inSize), dX);
                 }
             }
 
@@ -277,7 +278,7 @@ public sealed class RecurrentStack : ITwoPartWork
                 // dY of the layer below = dX of this layer through the dropout mask.
                 if (_usedDropout)
                 {
-                    TensorPrimitives.Multiply(dX, _masks[l - 1].AsSpan(0, t * b * dh), dY);
+                    TensorPrimitives.Multiply(dX, _masks[l - 1].AsSpan(0, n * dh), dY);
                 }
                 else
                 {
@@ -288,7 +289,7 @@ public sealed class RecurrentStack : ITwoPartWork
 
         if (!inputGradient.IsEmpty)
         {
-            _packed.Scatter(_dX.AsSpan(0, t * b * InputSize), inputGradient, InputSize);
+            _packed.Scatter(_dX.AsSpan(0, n * InputSize), inputGradient, InputSize);
         }
 
         _packed.ScatterStates(_h0, h0Gradient, HiddenSize, StateCount);
@@ -302,7 +303,7 @@ public sealed class RecurrentStack : ITwoPartWork
     private void RunDirections()
     {
         int inSize = _layer == 0 ? InputSize : OutputSize;
-        long work = (long)_t * _b * _layers[0].Gates * HiddenSize * (inSize + HiddenSize);
+        long work = (long)_packed.Total * _layers[0].Gates * HiddenSize * (inSize + HiddenSize);
         if (Directions == 2 && work >= ParallelWork && TwoWay.CanSplit)
         {
             TwoWay.Run(this);
@@ -321,7 +322,7 @@ public sealed class RecurrentStack : ITwoPartWork
     /// <summary>Runs direction <paramref name="d"/> of layer <see cref="_layer"/>; each direction touches only its own buffers.</summary>
     void ITwoPartWork.Execute(int d)
     {
-        int slot = (_layer * Directions) + d, n = _t * _b, h = HiddenSize;
+        int slot = (_layer * Directions) + d, n = _packed.Total, h = HiddenSize;
         var layer = _layers[slot];
         if (!_backwardPass)
         {
@@ -341,7 +342,7 @@ public sealed class RecurrentStack : ITwoPartWork
 
     private Span<float> StateSlot(float[] states, int slot) => states.AsSpan(slot * _b * HiddenSize, _b * HiddenSize);
 
-    /// <summary>Writes one direction's (T*B, H) rows into columns [d*H, (d+1)*H) of (T*B, D*H).</summary>
+    /// <summary>Writes one direction's packed (N, H) rows into columns [d*H, (d+1)*H) of packed (N, D*H).</summary>
     private void Interleave(ReadOnlySpan<float> direction, Span<float> combined, int d)
     {
         int h = HiddenSize, dh = OutputSize;
@@ -351,7 +352,7 @@ public sealed class RecurrentStack : ITwoPartWork
             return;
         }
 
-        for (int r = 0; r < _t * _b; r++)
+        for (int r = 0; r < _packed.Total; r++)
         {
             direction.Slice(r * h, h).CopyTo(combined.Slice((r * dh) + (d * h), h));
         }
@@ -366,7 +367,7 @@ public sealed class RecurrentStack : ITwoPartWork
             return;
         }
 
-        for (int r = 0; r < _t * _b; r++)
+        for (int r = 0; r < _packed.Total; r++)
         {
             combined.Slice((r * dh) + (d * h), h).CopyTo(direction.Slice(r * h, h));
         }
