@@ -181,11 +181,11 @@ class SentimentModel(nn.Module):
         else:
             # The top layer's outputs (B, T, D*H) in the original row order; padding steps are zero.
             output, _ = pad_packed_sequence(output, batch_first=True)
-            mask = (torch.arange(output.shape[1]).unsqueeze(0) < lengths.unsqueeze(1)).unsqueeze(2)  # (B, T, 1)
             if self.pooling == "mean":
                 summary = output.sum(dim=1) / lengths.unsqueeze(1).to(output.dtype)
-            else:  # max over real tokens only
-                summary = output.masked_fill(~mask, -math.inf).max(dim=1).values
+            else:  # max over real tokens only: padding steps become -inf (every row has at least one token)
+                real = (torch.arange(output.shape[1]).unsqueeze(0) < lengths.unsqueeze(1)).unsqueeze(2)  # (B, T, 1)
+                summary = output.masked_fill(~real, -math.inf).max(dim=1).values
         return self.head(self.head_dropout(summary))
 
 
