@@ -33,7 +33,6 @@ internal abstract class RecurrentLayer
     protected float[] Hs = [];      // (T, B, H): hidden state after each step, zero on dead rows (the layer output)
     protected float[] HPrev = [];   // (T, B, H): hidden state each step started from
     protected float[] Hg = [];      // (B, G*H): hidden projection of the current step
-    private float[] _wHhT = [];     // (H, G*H): W_hhᵀ, refreshed each Forward so every step is a plain (rows, H) x (H, G*H) product
     private float[] _dGx = [];     // (T, B, G*H): gradient w.r.t. the input-side pre-activations
     private float[] _dGh = [];     // (T, B, G*H): gradient w.r.t. the hidden-side pre-activations (GRU only; else = _dGx)
     private float[] _dhCarry = []; // (B, H)
@@ -130,11 +129,7 @@ internal abstract class RecurrentLayer
 
         Gemm.Multiply(false, true, rowsAll, gh, InputSize, 1f, x, InputSize, WeightIh.Value, InputSize, 1f, xg, gh);
 
-        // Transpose W_hh once per pass: with B ≤ 64 rows the kernel then reads it in place at every step instead of
-        // repacking (G*H, H) on each of the T steps.
-        Ensure(ref _wHhT, gh * h);
-        Transpose(WeightHh.Value, gh, h, _wHhT);
-        ReadOnlySpan<float> wHhT = _wHhT.AsSpan(0, gh * h);
+        ReadOnlySpan<float> wHh = WeightHh.Value;
         for (int s = 0; s < T; s++)
         {
             int t = Reverse ? T - 1 - s : s;
@@ -154,7 +149,7 @@ internal abstract class RecurrentLayer
 
             // Hidden projection for the alive rows.
             Span<float> hg = Hg.AsSpan(0, rows * gh);
-            Gemm.Multiply(false, false, rows, gh, h, 1f, hPrev, h, wHhT, gh, 0f, hg, gh);
+            Gemm.Multiply(false, true, rows, gh, h, 1f, hPrev, h, wHh, h, 0f, hg, gh);
             StepForward(t, rows, fromPrev, prevT, c0);
 
             // Rows whose last step is this one hand out their final state.
@@ -289,19 +284,6 @@ internal abstract class RecurrentLayer
         if (buffer.Length < length)
         {
             buffer = new float[length];
-        }
-    }
-
-    /// <summary>destination (cols, rows) = sourceᵀ for a row-major (rows, cols) source.</summary>
-    private static void Transpose(ReadOnlySpan<float> source, int rows, int cols, Span<float> destination)
-    {
-        for (int r = 0; r < rows; r++)
-        {
-            ReadOnlySpan<float> row = source.Slice(r * cols, cols);
-            for (int c = 0; c < cols; c++)
-            {
-                destination[(c * rows) + r] = row[c];
-            }
         }
     }
 
