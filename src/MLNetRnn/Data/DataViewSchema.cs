@@ -86,6 +86,13 @@ public sealed class DataViewSchema : IReadOnlyList<DataViewSchema.Column>
         return column;
     }
 
+    /// <summary>
+    /// The schema a transform produces: these columns minus any named like an output (an output hides an input of the
+    /// same name, as in ML.NET), followed by the outputs in order.
+    /// </summary>
+    internal DataViewSchema WithOutputs(params (string Name, Type Type, IReadOnlyList<string>? KeyValues)[] outputs) =>
+        new(_columns.Where(c => !outputs.Any(o => o.Name == c.Name)).Select(c => (c.Name, c.Type, c.KeyValues)).Concat(outputs));
+
     /// <summary>Gets ML.NET's name of a column type: <c>String</c>, <c>Single</c>, <c>Vector&lt;Int32&gt;</c>.</summary>
     /// <param name="type">The column type.</param>
     /// <returns>The display name.</returns>

@@ -132,10 +132,10 @@ public sealed class Attention
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(memoryLength);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
         int tq = queryLength, ts = memoryLength, b = batchSize, hq = QuerySize, hm = MemorySize;
-        CheckExact(queries, nameof(queries), ("Tq", tq), ("B", b), ("Hq", hq));
-        CheckExact(memory, nameof(memory), ("Ts", ts), ("B", b), ("Hm", hm));
-        CheckExact(context, nameof(context), ("Tq", tq), ("B", b), ("Hm", hm));
-        CheckExact(weights, nameof(weights), ("Tq", tq), ("B", b), ("Ts", ts));
+        Check.Exact(queries, nameof(queries), ("Tq", tq), ("B", b), ("Hq", hq));
+        Check.Exact(memory, nameof(memory), ("Ts", ts), ("B", b), ("Hm", hm));
+        Check.Exact(context, nameof(context), ("Tq", tq), ("B", b), ("Hm", hm));
+        Check.Exact(weights, nameof(weights), ("Tq", tq), ("B", b), ("Ts", ts));
         CheckLengths(memoryLengths, ts, b);
         long hiddenLength = Score == AttentionScore.Additive ? (long)tq * b * ts * _a : 0;
         if (hiddenLength > Array.MaxLength)
@@ -152,16 +152,16 @@ public sealed class Attention
         }
 
         memoryLengths.CopyTo(_lengths);
-        queries.CopyTo(Ensure(ref _queries, (long)tq * b * hq));
-        memory.CopyTo(Ensure(ref _memory, (long)ts * b * hm));
-        Span<float> w = Ensure(ref _weights, (long)tq * b * ts);
+        queries.CopyTo(Buffers.Grow(ref _queries, (long)tq * b * hq));
+        memory.CopyTo(Buffers.Grow(ref _memory, (long)ts * b * hm));
+        Span<float> w = Buffers.Grow(ref _weights, (long)tq * b * ts);
         switch (Score)
         {
             case AttentionScore.Dot:
                 ProductScores(_queries, w);
                 break;
             case AttentionScore.General:
-                Span<float> p = Ensure(ref _projected, (long)tq * b * hm);
+                Span<float> p = Buffers.Grow(ref _projected, (long)tq * b * hm);
                 Gemm.Multiply(false, false, tq * b, hm, hq, 1f, _queries, hq, _linearIn!.Value, hm, 0f, p, hm);
                 ProductScores(p, w);
                 break;
@@ -197,21 +197,21 @@ public sealed class Attention
         }
 
         int tq = _tq, ts = _ts, b = _b, hq = QuerySize, hm = MemorySize;
-        CheckExact(contextGradient, nameof(contextGradient), ("Tq", tq), ("B", b), ("Hm", hm));
+        Check.Exact(contextGradient, nameof(contextGradient), ("Tq", tq), ("B", b), ("Hm", hm));
         bool wantDq = !queriesGradient.IsEmpty, wantDm = !memoryGradient.IsEmpty;
         if (wantDq)
         {
-            CheckExact(queriesGradient, nameof(queriesGradient), ("Tq", tq), ("B", b), ("Hq", hq));
+            Check.Exact(queriesGradient, nameof(queriesGradient), ("Tq", tq), ("B", b), ("Hq", hq));
         }
 
         if (wantDm)
         {
-            CheckExact(memoryGradient, nameof(memoryGradient), ("Ts", ts), ("B", b), ("Hm", hm));
+            Check.Exact(memoryGradient, nameof(memoryGradient), ("Ts", ts), ("B", b), ("Hm", hm));
             memoryGradient.Clear();
         }
 
         ReadOnlySpan<float> q = _queries.AsSpan(0, tq * b * hq), m = _memory.AsSpan(0, ts * b * hm), w = _weights.AsSpan(0, tq * b * ts);
-        Span<float> ds = Ensure(ref _scoreGradient, (long)tq * b * ts);
+        Span<float> ds = Buffers.Grow(ref _scoreGradient, (long)tq * b * ts);
         for (int bi = 0; bi < b; bi++)
         {
             int len = _lengths[bi];
@@ -253,9 +253,9 @@ public sealed class Attention
     private void AdditiveScores(Span<float> scores)
     {
         int tq = _tq, ts = _ts, b = _b, a = _a, hq = QuerySize, hm = MemorySize;
-        Span<float> pq = Ensure(ref _projected, (long)tq * b * a);
+        Span<float> pq = Buffers.Grow(ref _projected, (long)tq * b * a);
         Gemm.Multiply(false, true, tq * b, a, hq, 1f, _queries, hq, _queryWeight!.Value, hq, 0f, pq, a);
-        Span<float> pm = Ensure(ref _memoryProjection, (long)ts * b * a);
+        Span<float> pm = Buffers.Grow(ref _memoryProjection, (long)ts * b * a);
         ReadOnlySpan<float> bias = _memoryBias!.Value;
         for (int r = 0; r < ts * b; r++)
         {
@@ -263,7 +263,7 @@ public sealed class Attention
         }
 
         Gemm.Multiply(false, true, ts * b, a, hm, 1f, _memory, hm, _memoryWeight!.Value, hm, 1f, pm, a);
-        Span<float> hidden = Ensure(ref _hidden, (long)tq * b * ts * a);
+        Span<float> hidden = Buffers.Grow(ref _hidden, (long)tq * b * ts * a);
         ReadOnlySpan<float> v = _v!.Value;
         for (int row = 0; row < tq * b; row++)
         {
@@ -338,7 +338,7 @@ public sealed class Attention
     private void GeneralBackward(ReadOnlySpan<float> q, ReadOnlySpan<float> ds, Span<float> queriesGradient, Span<float> memoryGradient)
     {
         int n = _tq * _b, hq = QuerySize, hm = MemorySize;
-        Span<float> dp = Ensure(ref _projectedGradient, (long)n * hm);
+        Span<float> dp = Buffers.Grow(ref _projectedGradient, (long)n * hm);
         ProductBackward(_projected.AsSpan(0, n * hm), hm, ds, dp, memoryGradient);
         Gemm.Multiply(true, false, hq, hm, n, 1f, q, hq, dp, hm, 1f, _linearIn!.Gradient, hm);
         if (!queriesGradient.IsEmpty)
@@ -351,8 +351,8 @@ public sealed class Attention
     private void AdditiveBackward(ReadOnlySpan<float> q, ReadOnlySpan<float> ds, Span<float> queriesGradient, Span<float> memoryGradient)
     {
         int tq = _tq, ts = _ts, b = _b, a = _a, hq = QuerySize, hm = MemorySize;
-        Span<float> gq = Ensure(ref _projectedGradient, (long)tq * b * a);
-        Span<float> gm = Ensure(ref _memoryProjectionGradient, (long)ts * b * a);
+        Span<float> gq = Buffers.Grow(ref _projectedGradient, (long)tq * b * a);
+        Span<float> gm = Buffers.Grow(ref _memoryProjectionGradient, (long)ts * b * a);
         gq.Clear();
         gm.Clear();
         ReadOnlySpan<float> v = _v!.Value, hidden = _hidden;
@@ -425,25 +425,5 @@ public sealed class Attention
                     $"Row {i} has memory length {lengths[i]}; memory lengths must be in [1, Ts={ts}]. Drop empty sequences before batching, or pad the memory to the longest row.");
             }
         }
-    }
-
-    /// <summary>Throws unless the span has exactly d1*d2*d3 elements; the message names each dimension.</summary>
-    private static void CheckExact(ReadOnlySpan<float> span, string name, (string Name, int Size) d1, (string Name, int Size) d2, (string Name, int Size) d3)
-    {
-        long required = (long)d1.Size * d2.Size * d3.Size;
-        if (span.Length != required)
-        {
-            throw new ArgumentException($"'{name}' has {span.Length} elements but its shape ({d1.Name}={d1.Size}, {d2.Name}={d2.Size}, {d3.Name}={d3.Size}) needs {required}.", name);
-        }
-    }
-
-    private static Span<float> Ensure(ref float[] buffer, long length)
-    {
-        if (buffer.Length < length)
-        {
-            buffer = new float[length];
-        }
-
-        return buffer.AsSpan(0, (int)length);
     }
 }

@@ -96,8 +96,8 @@ internal sealed class Seq2SeqNetwork : IStepDecoder
         Encode(src.Ids, ts, b, src.Lengths, training);
 
         // Decoder over <BOS> y1 … yn.
-        Ensure(ref _xt, tt * b * e);
-        Ensure(ref _dec, tt * b * hd);
+        Buffers.Ensure(ref _xt, tt * b * e);
+        Buffers.Ensure(ref _dec, tt * b * hd);
         _targetEmbedding.Forward(batch.DecoderInput, _xt.AsSpan(0, tt * b * e));
         _decoder.Forward(_xt.AsSpan(0, tt * b * e), tt, b, batch.TargetLengths, _dec.AsSpan(0, tt * b * hd),
             h0: _h0.AsSpan(0, b * StateSize), c0: HasC ? _c0.AsSpan(0, b * StateSize) : default, training: training);
@@ -107,7 +107,7 @@ internal sealed class Seq2SeqNetwork : IStepDecoder
         _dropped = training && Architecture.Dropout > 0f;
         if (_dropped)
         {
-            Ensure(ref _mask, rows * CombinedSize);
+            Buffers.Ensure(ref _mask, rows * CombinedSize);
             float keep = 1f / (1f - Architecture.Dropout);
             Span<float> mask = _mask.AsSpan(0, rows * CombinedSize);
             for (int i = 0; i < mask.Length; i++)
@@ -119,8 +119,8 @@ internal sealed class Seq2SeqNetwork : IStepDecoder
         }
 
         int v = Architecture.TargetVocabularySize;
-        Ensure(ref _logits, rows * v);
-        Ensure(ref _dLogits, rows * v);
+        Buffers.Ensure(ref _logits, rows * v);
+        Buffers.Ensure(ref _dLogits, rows * v);
         _head.Forward(combined, rows, _logits.AsSpan(0, rows * v));
         return SoftmaxCrossEntropy.ComputeExact(_logits.AsSpan(0, rows * v), batch.Targets, v, _dLogits.AsSpan(0, rows * v), Seq2SeqBatch.IgnoreTarget,
             LossReduction.Mean, labelSmoothing);
@@ -150,7 +150,7 @@ internal sealed class Seq2SeqNetwork : IStepDecoder
         var src = batch.Source;
         int ts = src.TimeSteps, tt = batch.TargetSteps, b = batch.BatchSize, e = Architecture.EmbeddingSize, m = MemorySize, hd = Architecture.DecoderHiddenSize;
         int rows = tt * b, v = Architecture.TargetVocabularySize, hc = CombinedSize;
-        Ensure(ref _dCombined, rows * hc);
+        Buffers.Ensure(ref _dCombined, rows * hc);
         Span<float> dCombined = _dCombined.AsSpan(0, rows * hc);
         _head.Backward(_combined.AsSpan(0, rows * hc), _dLogits.AsSpan(0, rows * v), rows, dCombined);
         if (_dropped)
@@ -158,9 +158,9 @@ internal sealed class Seq2SeqNetwork : IStepDecoder
             TensorPrimitives.Multiply(dCombined, _mask.AsSpan(0, rows * hc), dCombined);
         }
 
-        Ensure(ref _dDec, rows * hd);
+        Buffers.Ensure(ref _dDec, rows * hd);
         Span<float> dDec = _dDec.AsSpan(0, rows * hd);
-        Ensure(ref _dEnc, ts * b * m);
+        Buffers.Ensure(ref _dEnc, ts * b * m);
         Span<float> dEnc = _dEnc.AsSpan(0, ts * b * m);
         dEnc.Clear();
         if (_combine is null)
@@ -173,7 +173,7 @@ internal sealed class Seq2SeqNetwork : IStepDecoder
             Span<float> dPre = dCombined;
             TanhBackward(_combinedPreDropout.AsSpan(0, rows * hc), dPre);
             int inWidth = _combine.InputSize;
-            Ensure(ref _dCombIn, rows * inWidth);
+            Buffers.Ensure(ref _dCombIn, rows * inWidth);
             Span<float> dCombIn = _dCombIn.AsSpan(0, rows * inWidth);
             _combine.Backward(_combIn.AsSpan(0, rows * inWidth), dPre, rows, dCombIn);
             if (_attention is null)
@@ -182,8 +182,8 @@ internal sealed class Seq2SeqNetwork : IStepDecoder
             }
             else
             {
-                Ensure(ref _dContextDec, rows * hd);
-                Ensure(ref _contextGrad, rows * m);
+                Buffers.Ensure(ref _dContextDec, rows * hd);
+                Buffers.Ensure(ref _contextGrad, rows * m);
                 Span<float> dCtx = _contextGrad.AsSpan(0, rows * m);
                 for (int r = 0; r < rows; r++)
                 {
@@ -197,19 +197,19 @@ internal sealed class Seq2SeqNetwork : IStepDecoder
             }
         }
 
-        Ensure(ref _dXt, rows * e);
-        Ensure(ref _dH0, b * StateSize);
-        Ensure(ref _dC0, b * StateSize);
+        Buffers.Ensure(ref _dXt, rows * e);
+        Buffers.Ensure(ref _dH0, b * StateSize);
+        Buffers.Ensure(ref _dC0, b * StateSize);
         _decoder.Backward(dDec, default, default, _dXt.AsSpan(0, rows * e), _dH0.AsSpan(0, b * StateSize), HasC ? _dC0.AsSpan(0, b * StateSize) : default);
         _targetEmbedding.Backward(batch.DecoderInput, _dXt.AsSpan(0, rows * e));
 
         // Bridge: h0[l, b, :] = tanh(bridge(summary))[b, l*Hd : (l+1)*Hd].
-        Ensure(ref _dSummary, b * m);
+        Buffers.Ensure(ref _dSummary, b * m);
         Span<float> dSummary = _dSummary.AsSpan(0, b * m);
         BridgeBackward(_bridgeH, _bridgeOut, _dH0, dSummary, b);
         if (_bridgeC is not null)
         {
-            Ensure(ref _dSummaryC, b * m);
+            Buffers.Ensure(ref _dSummaryC, b * m);
             BridgeBackward(_bridgeC, _bridgeOutC, _dC0, _dSummaryC.AsSpan(0, b * m), b);
             TensorPrimitives.Add(dSummary, _dSummaryC.AsSpan(0, b * m), dSummary);
         }
@@ -217,7 +217,7 @@ internal sealed class Seq2SeqNetwork : IStepDecoder
         // Summary = [top forward final h; top reverse final h].
         int h = Architecture.HiddenSize, directions = Architecture.Bidirectional ? 2 : 1, top = (Architecture.EncoderLayers - 1) * directions;
         int s = Architecture.EncoderLayers * directions;
-        Ensure(ref _dEncHN, s * b * h);
+        Buffers.Ensure(ref _dEncHN, s * b * h);
         Span<float> dEncHN = _dEncHN.AsSpan(0, s * b * h);
         dEncHN.Clear();
         for (int row = 0; row < b; row++)
@@ -228,7 +228,7 @@ internal sealed class Seq2SeqNetwork : IStepDecoder
             }
         }
 
-        Ensure(ref _dXs, ts * b * e);
+        Buffers.Ensure(ref _dXs, ts * b * e);
         _encoder.Backward(dEnc, dEncHN, default, _dXs.AsSpan(0, ts * b * e));
         _sourceEmbedding.Backward(src.Ids, _dXs.AsSpan(0, ts * b * e));
     }
@@ -264,16 +264,16 @@ internal sealed class Seq2SeqNetwork : IStepDecoder
         int r = b * copies;
         _memorySteps = ts;
         _decodeRows = r;
-        Ensure(ref _memory, ts * r * m);
+        Buffers.Ensure(ref _memory, ts * r * m);
         if (_memoryLengths.Length < r)
         {
             _memoryLengths = new int[r];
         }
 
-        Ensure(ref _stateH, ld * r * hd);
-        Ensure(ref _stateC, ld * r * hd);
-        Ensure(ref _nextH, ld * r * hd);
-        Ensure(ref _nextC, ld * r * hd);
+        Buffers.Ensure(ref _stateH, ld * r * hd);
+        Buffers.Ensure(ref _stateC, ld * r * hd);
+        Buffers.Ensure(ref _nextH, ld * r * hd);
+        Buffers.Ensure(ref _nextC, ld * r * hd);
         for (int j = 0; j < b; j++)
         {
             for (int c = 0; c < copies; c++)
@@ -310,8 +310,8 @@ internal sealed class Seq2SeqNetwork : IStepDecoder
             }
         }
 
-        Ensure(ref _stepX, r * e);
-        Ensure(ref _dec, r * hd);
+        Buffers.Ensure(ref _stepX, r * e);
+        Buffers.Ensure(ref _dec, r * hd);
         _targetEmbedding.Forward(tokens, _stepX.AsSpan(0, r * e));
         _decoder.Forward(_stepX.AsSpan(0, r * e), 1, r, default, _dec.AsSpan(0, r * hd), _nextH.AsSpan(0, ld * r * hd),
             HasC ? _nextC.AsSpan(0, ld * r * hd) : default, _stateH.AsSpan(0, ld * r * hd), HasC ? _stateC.AsSpan(0, ld * r * hd) : default);
@@ -319,7 +319,7 @@ internal sealed class Seq2SeqNetwork : IStepDecoder
         Span<float> combined = Combine(r, 1, r, _memory.AsSpan(0, ts * r * m), ts, _memoryLengths.AsSpan(0, r), m, hd);
 
         _head.Forward(combined, r, logProbs[..(r * v)]);
-        Ensure(ref _stepOut, v);
+        Buffers.Ensure(ref _stepOut, v);
         Span<float> exp = _stepOut.AsSpan(0, v);
         for (int k = 0; k < r; k++)
         {
@@ -345,12 +345,12 @@ internal sealed class Seq2SeqNetwork : IStepDecoder
     {
         int e = Architecture.EmbeddingSize, m = MemorySize, h = Architecture.HiddenSize;
         int directions = Architecture.Bidirectional ? 2 : 1, s = Architecture.EncoderLayers * directions, top = (Architecture.EncoderLayers - 1) * directions;
-        Ensure(ref _xs, ts * b * e);
-        Ensure(ref _enc, ts * b * m);
-        Ensure(ref _encHN, s * b * h);
+        Buffers.Ensure(ref _xs, ts * b * e);
+        Buffers.Ensure(ref _enc, ts * b * m);
+        Buffers.Ensure(ref _encHN, s * b * h);
         _sourceEmbedding.Forward(ids, _xs.AsSpan(0, ts * b * e));
         _encoder.Forward(_xs.AsSpan(0, ts * b * e), ts, b, lengths, _enc.AsSpan(0, ts * b * m), hN: _encHN.AsSpan(0, s * b * h), training: training);
-        Ensure(ref _summary, b * m);
+        Buffers.Ensure(ref _summary, b * m);
         for (int row = 0; row < b; row++)
         {
             for (int d = 0; d < directions; d++)
@@ -359,8 +359,8 @@ internal sealed class Seq2SeqNetwork : IStepDecoder
             }
         }
 
-        Ensure(ref _h0, b * StateSize);
-        Ensure(ref _c0, b * StateSize);
+        Buffers.Ensure(ref _h0, b * StateSize);
+        Buffers.Ensure(ref _c0, b * StateSize);
         BridgeForward(_bridgeH, ref _bridgeOut, _h0, b);
         if (_bridgeC is not null)
         {
@@ -372,7 +372,7 @@ internal sealed class Seq2SeqNetwork : IStepDecoder
     private void BridgeForward(Dense bridge, ref float[] output, float[] states, int b)
     {
         int hd = Architecture.DecoderHiddenSize, ld = Architecture.DecoderLayers;
-        Ensure(ref output, b * ld * hd);
+        Buffers.Ensure(ref output, b * ld * hd);
         Span<float> o = output.AsSpan(0, b * ld * hd);
         bridge.Forward(_summary.AsSpan(0, b * MemorySize), b, o);
         TensorPrimitives.Tanh(o, o);
@@ -388,7 +388,7 @@ internal sealed class Seq2SeqNetwork : IStepDecoder
     private void BridgeBackward(Dense bridge, float[] output, float[] dStates, Span<float> dSummary, int b)
     {
         int hd = Architecture.DecoderHiddenSize, ld = Architecture.DecoderLayers;
-        Ensure(ref _dBridge, b * ld * hd);
+        Buffers.Ensure(ref _dBridge, b * ld * hd);
         Span<float> d = _dBridge.AsSpan(0, b * ld * hd);
         for (int row = 0; row < b; row++)
         {
@@ -407,14 +407,14 @@ internal sealed class Seq2SeqNetwork : IStepDecoder
     {
         if (_combine is null)
         {
-            Ensure(ref _combined, rows * hd);
-            Ensure(ref _combinedPreDropout, rows * hd);
+            Buffers.Ensure(ref _combined, rows * hd);
+            Buffers.Ensure(ref _combinedPreDropout, rows * hd);
             _dec.AsSpan(0, rows * hd).CopyTo(_combined);
             return _combined.AsSpan(0, rows * hd);
         }
 
         int inWidth = _combine.InputSize, hc = CombinedSize;
-        Ensure(ref _combIn, rows * inWidth);
+        Buffers.Ensure(ref _combIn, rows * inWidth);
         Span<float> combIn = _combIn.AsSpan(0, rows * inWidth);
         if (_attention is null)
         {
@@ -422,8 +422,8 @@ internal sealed class Seq2SeqNetwork : IStepDecoder
         }
         else
         {
-            Ensure(ref _context, rows * m);
-            Ensure(ref _weights, rows * ts);
+            Buffers.Ensure(ref _context, rows * m);
+            Buffers.Ensure(ref _weights, rows * ts);
             _attention.Forward(_dec.AsSpan(0, rows * hd), tq, memory, ts, b, sourceLengths, _context.AsSpan(0, rows * m), _weights.AsSpan(0, rows * ts));
             for (int r = 0; r < rows; r++)
             {
@@ -432,8 +432,8 @@ internal sealed class Seq2SeqNetwork : IStepDecoder
             }
         }
 
-        Ensure(ref _combined, rows * hc);
-        Ensure(ref _combinedPreDropout, rows * hc);
+        Buffers.Ensure(ref _combined, rows * hc);
+        Buffers.Ensure(ref _combinedPreDropout, rows * hc);
         Span<float> combined = _combined.AsSpan(0, rows * hc);
         _combine.Forward(combIn, rows, combined);
         TensorPrimitives.Tanh(combined, combined);
@@ -446,14 +446,6 @@ internal sealed class Seq2SeqNetwork : IStepDecoder
         for (int i = 0; i < grad.Length; i++)
         {
             grad[i] *= 1f - (y[i] * y[i]);
-        }
-    }
-
-    private static void Ensure(ref float[] buffer, int length)
-    {
-        if (buffer.Length < length)
-        {
-            buffer = new float[length];
         }
     }
 }

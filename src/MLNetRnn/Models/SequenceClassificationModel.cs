@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using MLNetRnn.Data;
 using MLNetRnn.Pipeline;
 using MLNetRnn.Tensors;
@@ -18,7 +17,7 @@ public sealed class SequenceClassificationModel : ISavableTransformer
     internal const string ComponentKind = "SequenceClassifier";
     private const int BatchSize = 64;
     private readonly SequenceClassifierNetwork _network;
-    private readonly ConcurrentBag<SequenceClassifierNetwork> _pool = [];
+    private readonly NetworkPool<SequenceClassifierNetwork> _pool;
     private readonly string[] _labels;
 
     internal SequenceClassificationModel(SequenceClassifierNetwork network, string[] labels, string featureColumnName, string predictedLabelColumnName, string scoreColumnName)
@@ -28,7 +27,7 @@ public sealed class SequenceClassificationModel : ISavableTransformer
         FeatureColumnName = featureColumnName;
         PredictedLabelColumnName = predictedLabelColumnName;
         ScoreColumnName = scoreColumnName;
-        _pool.Add(network.Clone());
+        _pool = new NetworkPool<SequenceClassifierNetwork>(network.Clone);
     }
 
     /// <summary>Gets the class labels, in class (score) order.</summary>
@@ -85,35 +84,26 @@ public sealed class SequenceClassificationModel : ISavableTransformer
     /// <param name="sequences">Token ids per row, each non-empty.</param>
     /// <returns>One probability vector per row, in class order.</returns>
     /// <exception cref="ArgumentException">A row has no tokens.</exception>
-    internal float[][] Predict(IReadOnlyList<int[]> sequences)
+    internal float[][] Predict(IReadOnlyList<int[]> sequences) => _pool.Use(network =>
     {
-        var network = _pool.TryTake(out var n) ? n : _network.Clone();
-        try
+        int c = _labels.Length;
+        var result = new float[sequences.Count][];
+        foreach (int[] rows in Training.LengthBuckets.Sorted(sequences.Select(s => s.Length).ToArray(), BatchSize))
         {
-            int c = _labels.Length;
-            var result = new float[sequences.Count][];
-            foreach (int[] rows in Training.LengthBuckets.Sorted(sequences.Select(s => s.Length).ToArray(), BatchSize))
+            var batch = SequenceBatch.Create(sequences, rows);
+            var probabilities = new float[rows.Length * c];
+            network.Forward(batch, false, default, probabilities);
+            for (int j = 0; j < rows.Length; j++)
             {
-                var batch = SequenceBatch.Create(sequences, rows);
-                var probabilities = new float[rows.Length * c];
-                network.Forward(batch, false, default, probabilities);
-                for (int j = 0; j < rows.Length; j++)
-                {
-                    result[rows[j]] = probabilities.AsSpan(j * c, c).ToArray();
-                }
+                result[rows[j]] = probabilities.AsSpan(j * c, c).ToArray();
             }
+        }
 
-            return result;
-        }
-        finally
-        {
-            _pool.Add(network);
-        }
-    }
+        return result;
+    });
 
     internal static DataViewSchema OutputSchema(DataViewSchema input, string predictedLabel, string score, IReadOnlyList<string>? labels) =>
-        new(input.Where(c => c.Name != predictedLabel && c.Name != score).Select(c => (c.Name, c.Type, c.KeyValues))
-            .Append((score, typeof(float[]), labels)).Append((predictedLabel, typeof(string), (IReadOnlyList<string>?)null)));
+        input.WithOutputs((score, typeof(float[]), labels), (predictedLabel, typeof(string), null));
 
     void ISavableTransformer.Save(ModelSaveContext context)
     {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using MLNetRnn.Data;
 using MLNetRnn.Numerics;
 using MLNetRnn.Pipeline;
@@ -117,51 +116,15 @@ public sealed class SequenceClassificationTrainer : IEstimator<SequenceClassific
 
     private void Train(SequenceClassifierNetwork network, int[][] sequences, int[] targets, (int[][] Sequences, int[] Targets)? valid, SeededRandom random)
     {
-        var store = network.Parameters;
-        var optimizer = new Adam(store, _options.LearningRate);
-        var stopping = valid is null ? null : new EarlyStopping(_options.EarlyStoppingPatience);
-        int[] lengths = sequences.Select(s => s.Length).ToArray();
-        var clock = Stopwatch.StartNew();
-        var trainingTime = new Stopwatch();
-        long tokens = 0;
-        for (int epoch = 1; epoch <= _options.Epochs; epoch++)
+        var settings = new EpochSettings(_options.Epochs, _options.BatchSize, _options.LearningRate, _options.ClipNorm, _options.EarlyStoppingPatience, 1f);
+        EpochLoop.Run(network.Parameters, settings, sequences.Select(s => s.Length).ToArray(), random, rows =>
         {
-            double lossSum = 0;
-            trainingTime.Start();
-            foreach (int[] rows in LengthBuckets.Plan(lengths, _options.BatchSize, random))
-            {
-                var batch = SequenceBatch.Create(sequences, rows);
-                var batchTargets = rows.Select(r => targets[r]).ToArray();
-                store.ZeroGrad();
-                lossSum += network.Forward(batch, true, batchTargets, default) * rows.Length;
-                network.Backward();
-                if (_options.ClipNorm > 0f)
-                {
-                    GradientClipping.ClipByGlobalNorm(store, _options.ClipNorm);
-                }
-
-                optimizer.Step();
-                tokens += batch.TokenCount;
-            }
-
-            trainingTime.Stop();
-            double? validLoss = null, validAccuracy = null;
-            bool best = false;
-            if (valid is { } v)
-            {
-                (validLoss, validAccuracy) = Score(network, v.Sequences, v.Targets);
-                best = stopping!.Observe(epoch, validLoss.Value, store.Values);
-            }
-
-            _options.Progress?.Report(new TrainingProgress(epoch, _options.Epochs, lossSum / sequences.Length, validLoss, validAccuracy,
-                tokens / Math.Max(trainingTime.Elapsed.TotalSeconds, 1e-9), clock.Elapsed, best));
-            if (stopping?.ShouldStop == true)
-            {
-                break;
-            }
-        }
-
-        stopping?.RestoreBest(store.Values);
+            var batch = SequenceBatch.Create(sequences, rows);
+            double loss = network.Forward(batch, true, rows.Select(r => targets[r]).ToArray(), default);
+            network.Backward();
+            return new BatchLoss(loss * rows.Length, rows.Length, batch.TokenCount);
+        },
+        valid is { } v ? () => Score(network, v.Sequences, v.Targets) : null, _options.Progress);
     }
 
     private static (double Loss, double Accuracy) Score(SequenceClassifierNetwork network, int[][] sequences, int[] targets)

@@ -62,13 +62,13 @@ internal sealed class SequenceClassifierNetwork
     {
         _batch = batch;
         int t = batch.TimeSteps, b = batch.BatchSize, e = Architecture.EmbeddingSize, p = SummarySize, c = Architecture.ClassCount;
-        Ensure(ref _x, t * b * e);
-        Ensure(ref _output, t * b * p);
-        Ensure(ref _hN, _rnn.StateCount * b * Architecture.HiddenSize);
-        Ensure(ref _summary, b * p);
-        Ensure(ref _pooled, b * p);
-        Ensure(ref _logits, b * c);
-        Ensure(ref _dLogits, b * c);
+        Buffers.Ensure(ref _x, t * b * e);
+        Buffers.Ensure(ref _output, t * b * p);
+        Buffers.Ensure(ref _hN, _rnn.StateCount * b * Architecture.HiddenSize);
+        Buffers.Ensure(ref _summary, b * p);
+        Buffers.Ensure(ref _pooled, b * p);
+        Buffers.Ensure(ref _logits, b * c);
+        Buffers.Ensure(ref _dLogits, b * c);
         _embedding.Forward(batch.Ids, _x.AsSpan(0, t * b * e));
         _rnn.Forward(_x.AsSpan(0, t * b * e), t, b, batch.Lengths, _output.AsSpan(0, t * b * p), hN: _hN.AsSpan(0, _rnn.StateCount * b * Architecture.HiddenSize), training: training);
         Pool(b, t);
@@ -79,7 +79,7 @@ internal sealed class SequenceClassifierNetwork
         _dropped = training && Architecture.Dropout > 0f;
         if (_dropped)
         {
-            Ensure(ref _dropMask, b * p);
+            Buffers.Ensure(ref _dropMask, b * p);
             float keep = 1f / (1f - Architecture.Dropout);
             for (int i = 0; i < b * p; i++)
             {
@@ -107,7 +107,7 @@ internal sealed class SequenceClassifierNetwork
     {
         var batch = _batch ?? throw new InvalidOperationException("Backward needs a Forward with targets first.");
         int t = batch.TimeSteps, b = batch.BatchSize, e = Architecture.EmbeddingSize, p = SummarySize, h = Architecture.HiddenSize;
-        Ensure(ref _dPooled, b * p);
+        Buffers.Ensure(ref _dPooled, b * p);
         Span<float> dPooled = _dPooled.AsSpan(0, b * p);
         _head.Backward(_pooled.AsSpan(0, b * p), _dLogits.AsSpan(0, b * Architecture.ClassCount), b, dPooled);
         if (_dropped)
@@ -115,11 +115,11 @@ internal sealed class SequenceClassifierNetwork
             TensorPrimitives.Multiply(dPooled, _dropMask.AsSpan(0, b * p), dPooled);
         }
 
-        Ensure(ref _dx, t * b * e);
+        Buffers.Ensure(ref _dx, t * b * e);
         Span<float> dx = _dx.AsSpan(0, t * b * e);
         if (Architecture.Pooling == SequencePooling.FinalState)
         {
-            Ensure(ref _dHN, _rnn.StateCount * b * h);
+            Buffers.Ensure(ref _dHN, _rnn.StateCount * b * h);
             Span<float> dHN = _dHN.AsSpan(0, _rnn.StateCount * b * h);
             dHN.Clear();
             int top = (Architecture.NumberOfLayers - 1) * _rnn.Directions;
@@ -135,7 +135,7 @@ internal sealed class SequenceClassifierNetwork
         }
         else
         {
-            Ensure(ref _dOut, t * b * p);
+            Buffers.Ensure(ref _dOut, t * b * p);
             Span<float> dOut = _dOut.AsSpan(0, t * b * p);
             dOut.Clear();
             for (int row = 0; row < b; row++)
@@ -226,14 +226,6 @@ internal sealed class SequenceClassifierNetwork
                 }
 
                 break;
-        }
-    }
-
-    private static void Ensure(ref float[] buffer, int length)
-    {
-        if (buffer.Length < length)
-        {
-            buffer = new float[length];
         }
     }
 }

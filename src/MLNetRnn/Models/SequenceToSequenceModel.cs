@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using MLNetRnn.Data;
 using MLNetRnn.Pipeline;
 using MLNetRnn.Tensors;
@@ -15,7 +14,7 @@ public sealed class SequenceToSequenceModel : ISavableTransformer
 {
     internal const string ComponentKind = "SequenceToSequence";
     private readonly Seq2SeqNetwork _network;
-    private readonly ConcurrentBag<Seq2SeqNetwork> _pool = [];
+    private readonly NetworkPool<Seq2SeqNetwork> _pool;
     private readonly Vocabulary _targetVocabulary;
     private readonly string _sourceColumn, _predictedColumn, _tokensColumn, _scoreColumn;
 
@@ -24,6 +23,7 @@ public sealed class SequenceToSequenceModel : ISavableTransformer
     {
         decoding.Validate();
         _network = network;
+        _pool = new NetworkPool<Seq2SeqNetwork>(network.Clone);
         _targetVocabulary = targetVocabulary;
         TargetLevel = level;
         _sourceColumn = sourceColumn;
@@ -105,7 +105,7 @@ public sealed class SequenceToSequenceModel : ISavableTransformer
         int beam = beamSize ?? Decoding.BeamSize;
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(beam);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(nBest);
-        return WithNetwork(network =>
+        return _pool.Use(network =>
         {
             network.StartDecoding([sourceIds.ToArray()], [0], beam);
             return BeamSearch.Search(network, _targetVocabulary.BeginId, _targetVocabulary.EndId, beam, Decoding.MaxOutputLength, Decoding.LengthPenalty, nBest)
@@ -113,7 +113,7 @@ public sealed class SequenceToSequenceModel : ISavableTransformer
         });
     }
 
-    internal Seq2SeqPrediction[] DecodeAll(int[][] sources, DecodingSettings decoding) => WithNetwork(network =>
+    internal Seq2SeqPrediction[] DecodeAll(int[][] sources, DecodingSettings decoding) => _pool.Use(network =>
     {
         var result = new Seq2SeqPrediction[sources.Length];
         if (decoding.BeamSize == 1)
@@ -143,23 +143,7 @@ public sealed class SequenceToSequenceModel : ISavableTransformer
     });
 
     internal static DataViewSchema OutputSchema(DataViewSchema input, string predicted, string tokens, string score) =>
-        new(input.Where(c => c.Name != predicted && c.Name != tokens && c.Name != score).Select(c => (c.Name, c.Type, c.KeyValues))
-            .Append((predicted, typeof(string), (IReadOnlyList<string>?)null))
-            .Append((tokens, typeof(string[]), (IReadOnlyList<string>?)null))
-            .Append((score, typeof(float), (IReadOnlyList<string>?)null)));
-
-    private T WithNetwork<T>(Func<Seq2SeqNetwork, T> work)
-    {
-        var network = _pool.TryTake(out var n) ? n : _network.Clone();
-        try
-        {
-            return work(network);
-        }
-        finally
-        {
-            _pool.Add(network);
-        }
-    }
+        input.WithOutputs((predicted, typeof(string), null), (tokens, typeof(string[]), null), (score, typeof(float), null));
 
     private Seq2SeqPrediction ToPrediction(Seq2SeqHypothesis h)
     {

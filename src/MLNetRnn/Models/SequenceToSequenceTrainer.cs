@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using MLNetRnn.Data;
 using MLNetRnn.Numerics;
 using MLNetRnn.Pipeline;
@@ -113,63 +112,21 @@ public sealed class SequenceToSequenceTrainer : IEstimator<SequenceToSequenceMod
 
     private void Train(Seq2SeqNetwork network, int[][] sources, int[][] targets, (int[][] Sources, int[][] Targets)? valid, Vocabulary vocabulary, SeededRandom random)
     {
-        var store = network.Parameters;
-        var optimizer = new Adam(store, _options.LearningRate);
-        var stopping = valid is null ? null : new EarlyStopping(_options.EarlyStoppingPatience);
-        int[] lengths = sources.Select(s => s.Length).ToArray();
-        var clock = Stopwatch.StartNew();
-        var trainingTime = new Stopwatch();
-        long tokens = 0;
-        for (int epoch = 1; epoch <= _options.Epochs; epoch++)
+        var settings = new EpochSettings(_options.Epochs, _options.BatchSize, _options.LearningRate, _options.ClipNorm, _options.EarlyStoppingPatience,
+            _options.LearningRateDecay);
+        EpochLoop.Run(network.Parameters, settings, sources.Select(s => s.Length).ToArray(), random, rows =>
         {
-            double lossSum = 0;
-            long targetCount = 0;
-            trainingTime.Start();
-            foreach (int[] rows in LengthBuckets.Plan(lengths, _options.BatchSize, random))
+            var batch = Seq2SeqBatch.Create(sources, targets, rows, vocabulary.BeginId, vocabulary.EndId);
+            if (_options.ScheduledSampling > 0f)
             {
-                var batch = Seq2SeqBatch.Create(sources, targets, rows, vocabulary.BeginId, vocabulary.EndId);
-                if (_options.ScheduledSampling > 0f)
-                {
-                    MixInPredictions(network, batch, random);
-                }
-
-                store.ZeroGrad();
-                lossSum += network.Forward(batch, true, _options.LabelSmoothing) * batch.TargetTokenCount;
-                targetCount += batch.TargetTokenCount;
-                network.Backward();
-                if (_options.ClipNorm > 0f)
-                {
-                    GradientClipping.ClipByGlobalNorm(store, _options.ClipNorm);
-                }
-
-                optimizer.Step();
-                tokens += batch.Source.TokenCount + batch.TargetTokenCount;
+                MixInPredictions(network, batch, random);
             }
 
-            trainingTime.Stop();
-            double? validLoss = null;
-            bool best = false;
-            if (valid is { } v)
-            {
-                validLoss = Score(network, v.Sources, v.Targets, vocabulary);
-                best = stopping!.Observe(epoch, validLoss.Value, store.Values);
-                if (!best && _options.LearningRateDecay < 1f && !stopping.ShouldStop)
-                {
-                    // Plateau: go back to the best weights and take smaller steps from there.
-                    stopping.RestoreBest(store.Values);
-                    optimizer.LearningRate *= _options.LearningRateDecay;
-                }
-            }
-
-            _options.Progress?.Report(new TrainingProgress(epoch, _options.Epochs, lossSum / targetCount, validLoss, null,
-                tokens / Math.Max(trainingTime.Elapsed.TotalSeconds, 1e-9), clock.Elapsed, best));
-            if (stopping?.ShouldStop == true)
-            {
-                break;
-            }
-        }
-
-        stopping?.RestoreBest(store.Values);
+            double loss = network.Forward(batch, true, _options.LabelSmoothing);
+            network.Backward();
+            return new BatchLoss(loss * batch.TargetTokenCount, batch.TargetTokenCount, batch.Source.TokenCount + batch.TargetTokenCount);
+        },
+        valid is { } v ? () => (Score(network, v.Sources, v.Targets, vocabulary), null) : null, _options.Progress);
     }
 
     /// <summary>Replaces each decoder input after &lt;BOS&gt; by the model's own previous prediction with probability p.</summary>

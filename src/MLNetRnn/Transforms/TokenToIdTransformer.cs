@@ -53,8 +53,7 @@ public sealed class TokenToIdTransformer : ISavableTransformer
     }
 
     internal static DataViewSchema OutputSchema(DataViewSchema input, string output, IReadOnlyList<string>? keyValues) =>
-        new(input.Where(c => c.Name != output).Select(c => (c.Name, c.Type, c.KeyValues))
-            .Append((output, typeof(int[]), keyValues ?? PlaceholderKeys)));
+        input.WithOutputs((output, typeof(int[]), keyValues ?? PlaceholderKeys));
 
     // Before fitting, the vocabulary is unknown; the schema still marks the column as ids.
     private static readonly IReadOnlyList<string> PlaceholderKeys = [Vocabulary.Pad, Vocabulary.Unknown];

@@ -42,8 +42,7 @@ public sealed class TokenizingTransformer : ISavableTransformer
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
         inputSchema.Require(InputColumnName, typeof(string));
-        return new DataViewSchema(inputSchema.Where(c => c.Name != OutputColumnName).Select(c => (c.Name, c.Type, c.KeyValues))
-            .Append((OutputColumnName, typeof(string[]), (IReadOnlyList<string>?)null)));
+        return inputSchema.WithOutputs((OutputColumnName, typeof(string[]), null));
     }
 
     /// <inheritdoc/>

@@ -27,14 +27,14 @@ public sealed class AttentionTests(ITestOutputHelper output)
         int hm = attention.MemorySize;
         var random = new SeededRandom(99);
         random.FillUniform(store.Values, -1f, 1f); // larger than the default init, so every gradient is well above the noise floor
-        var wContext = Fill(random, Tq * B * hm);
+        var wContext = TestData.Uniform(random, Tq * B * hm);
         var context = new float[Tq * B * hm];
         var weights = new float[Tq * B * Ts];
 
         double Loss()
         {
             attention.Forward(queries, Tq, memory, Ts, B, Lengths, context, weights);
-            return Dot(context, wContext);
+            return TestData.Dot(context, wContext);
         }
 
         Loss();
@@ -111,7 +111,7 @@ public sealed class AttentionTests(ITestOutputHelper output)
             attention.Forward(queries, Tq, memory, Ts, B, Lengths, context, weights);
             var dq = new float[queries.Length];
             var dm = new float[memory.Length];
-            attention.Backward(Fill(new SeededRandom(5), context.Length), dq, dm);
+            attention.Backward(TestData.Uniform(new SeededRandom(5), context.Length), dq, dm);
             return (context, weights, dq, dm, store.Gradients.ToArray());
         }
 
@@ -250,7 +250,7 @@ public sealed class AttentionTests(ITestOutputHelper output)
     {
         var (store, attention, queries, memory) = Build(score, 13);
         int hm = attention.MemorySize;
-        var dc = Fill(new SeededRandom(2), Tq * B * hm);
+        var dc = TestData.Uniform(new SeededRandom(2), Tq * B * hm);
         attention.Forward(queries, Tq, memory, Ts, B, Lengths, new float[Tq * B * hm], new float[Tq * B * Ts]);
         attention.Backward(dc, new float[queries.Length], new float[memory.Length]);
         float[] full = store.Gradients.ToArray();
@@ -267,7 +267,7 @@ public sealed class AttentionTests(ITestOutputHelper output)
         int hm = attention.MemorySize;
         var context = new float[Tq * B * hm];
         var weights = new float[Tq * B * Ts];
-        var dc = Fill(new SeededRandom(3), context.Length);
+        var dc = TestData.Uniform(new SeededRandom(3), context.Length);
         var dq = new float[queries.Length];
         var dm = new float[memory.Length];
         int[] shortLengths = [2, 1, 2];
@@ -281,15 +281,7 @@ public sealed class AttentionTests(ITestOutputHelper output)
             attention.Backward(dc.AsSpan(0, 2 * B * hm), dq.AsSpan(0, 2 * B * Hq), dm.AsSpan(0, 2 * B * hm));
         }
 
-        Step();
-        Step();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 5; i++)
-        {
-            Step();
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, TestData.SteadyStateAllocation(Step));
     }
 
     private static (ParameterStore Store, Attention Attention, float[] Queries, float[] Memory) Build(AttentionScore score, int seed)
@@ -298,7 +290,7 @@ public sealed class AttentionTests(ITestOutputHelper output)
         var store = new ParameterStore();
         int hm = score == AttentionScore.Dot ? Hq : 6;
         var attention = new Attention(store, score, Hq, hm, random, score == AttentionScore.Additive ? A : 0);
-        return (store, attention, Fill(random, Tq * B * Hq), Fill(random, Ts * B * hm));
+        return (store, attention, TestData.Uniform(random, Tq * B * Hq), TestData.Uniform(random, Ts * B * hm));
     }
 
     private static void AssertPaddingRowsZero(float[] memoryGradient, int hm)
@@ -310,23 +302,5 @@ public sealed class AttentionTests(ITestOutputHelper output)
                 Assert.All(memoryGradient.AsSpan(((s * B) + b) * hm, hm).ToArray(), v => Assert.Equal(0f, v));
             }
         }
-    }
-
-    private static float[] Fill(SeededRandom random, int n)
-    {
-        var v = new float[n];
-        random.FillUniform(v, -1f, 1f);
-        return v;
-    }
-
-    private static double Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
-    {
-        double s = 0;
-        for (int i = 0; i < a.Length; i++)
-        {
-            s += (double)a[i] * b[i];
-        }
-
-        return s;
     }
 }

@@ -37,7 +37,7 @@ public sealed class RecurrentStackGradientTests(ITestOutputHelper output)
         bool lstm = cell == RecurrentCellType.Lstm;
         int s = stack.StateCount, outSize = T * B * stack.OutputSize, stateSize = s * B * H;
 
-        var x = Fill(random, T * B * I);
+        var x = TestData.Uniform(random, T * B * I);
         for (int t = 0; t < T; t++)
         {
             for (int b = 0; b < B; b++)
@@ -49,11 +49,11 @@ public sealed class RecurrentStackGradientTests(ITestOutputHelper output)
             }
         }
 
-        var h0 = Fill(random, stateSize);
-        var c0 = lstm ? Fill(random, stateSize) : [];
-        var wOut = Fill(random, outSize);
-        var wH = Fill(random, stateSize);
-        var wC = lstm ? Fill(random, stateSize) : [];
+        var h0 = TestData.Uniform(random, stateSize);
+        var c0 = lstm ? TestData.Uniform(random, stateSize) : [];
+        var wOut = TestData.Uniform(random, outSize);
+        var wH = TestData.Uniform(random, stateSize);
+        var wC = lstm ? TestData.Uniform(random, stateSize) : [];
         var y = new float[outSize];
         var hN = new float[stateSize];
         var cN = lstm ? new float[stateSize] : [];
@@ -61,7 +61,7 @@ public sealed class RecurrentStackGradientTests(ITestOutputHelper output)
         double Loss()
         {
             stack.Forward(x, T, B, lengths, y, h0, c0, hN, cN);
-            return Dot(y, wOut) + Dot(hN, wH) + (lstm ? Dot(cN, wC) : 0);
+            return TestData.Dot(y, wOut) + TestData.Dot(hN, wH) + (lstm ? TestData.Dot(cN, wC) : 0);
         }
 
         Loss();
@@ -106,7 +106,7 @@ public sealed class RecurrentStackGradientTests(ITestOutputHelper output)
         int[] lengths = [2, 5, 3];
         var random = new SeededRandom(7);
         var stack = new RecurrentStack(new ParameterStore(), RecurrentCellType.Gru, I, H, random);
-        var x = Fill(random, T * B * I);
+        var x = TestData.Uniform(random, T * B * I);
         var y = new float[T * B * H];
         var hN = new float[B * H];
         stack.Forward(x, T, B, lengths, y, hN: hN);
@@ -135,7 +135,7 @@ public sealed class RecurrentStackGradientTests(ITestOutputHelper output)
         int[] lengths = [2, 4];
         var random = new SeededRandom(3);
         var stack = new RecurrentStack(new ParameterStore(), RecurrentCellType.Lstm, I, H, random, 2, true);
-        var x = Fill(random, T * B * I);
+        var x = TestData.Uniform(random, T * B * I);
         var y1 = new float[T * B * 2 * H];
         var y2 = new float[y1.Length];
         stack.Forward(x, T, B, lengths, y1);
@@ -155,7 +155,7 @@ public sealed class RecurrentStackGradientTests(ITestOutputHelper output)
         var random = new SeededRandom(11);
         var stack = new RecurrentStack(new ParameterStore(), RecurrentCellType.Lstm, I, H, random, 1, true);
         int[] lengths = [6, 3, 5];
-        var x = Fill(random, T * 3 * I);
+        var x = TestData.Uniform(random, T * 3 * I);
         var y = new float[T * 3 * 2 * H];
         stack.Forward(x, T, 3, lengths, y);
 
@@ -187,7 +187,7 @@ public sealed class RecurrentStackGradientTests(ITestOutputHelper output)
         {
             var random = new SeededRandom(seed);
             var stack = new RecurrentStack(new ParameterStore(), RecurrentCellType.Gru, I, H, random, 2, false, dropout: 0.5f);
-            var x = Fill(new SeededRandom(99), T * B * I);
+            var x = TestData.Uniform(new SeededRandom(99), T * B * I);
             var y = new float[T * B * H];
             stack.Forward(x, T, B, default, y, training: training);
             return y;
@@ -196,23 +196,5 @@ public sealed class RecurrentStackGradientTests(ITestOutputHelper output)
         Assert.Equal(Run(true, 5), Run(true, 5));
         Assert.NotEqual(Run(true, 5), Run(false, 5));
         Assert.Equal(Run(false, 5), Run(false, 5));
-    }
-
-    private static float[] Fill(SeededRandom random, int n)
-    {
-        var v = new float[n];
-        random.FillUniform(v, -1f, 1f);
-        return v;
-    }
-
-    private static double Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
-    {
-        double s = 0;
-        for (int i = 0; i < a.Length; i++)
-        {
-            s += (double)a[i] * b[i];
-        }
-
-        return s;
     }
 }

@@ -2,6 +2,7 @@
 // Every product is checked element-wise against ReferenceGemm (double accumulation) with the tolerance
 // |actual - expected| <= 1e-4 * (|alpha| * sum_p |op(A)[i, p]| * |op(B)[p, j]| + |beta * C_old[i, j]|) + 1e-30.
 using MLNetRnn.Numerics;
+using MLNetRnn.Tests.TestSupport;
 
 namespace MLNetRnn.Tests.Numerics;
 
@@ -137,10 +138,7 @@ public sealed class GemmTests
             }
         }
 
-        RunAll();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        RunAll();
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, TestData.SteadyStateAllocation(RunAll));
     }
 
     [Fact]

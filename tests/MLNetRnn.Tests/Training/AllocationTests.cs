@@ -1,6 +1,7 @@
 using MLNetRnn.Layers;
 using MLNetRnn.Numerics;
 using MLNetRnn.Training;
+using MLNetRnn.Tests.TestSupport;
 
 namespace MLNetRnn.Tests.Training;
 
@@ -51,14 +52,6 @@ public sealed class AllocationTests
             adam.Step();
         }
 
-        Step();
-        Step();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 5; i++)
-        {
-            Step();
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, TestData.SteadyStateAllocation(Step));
     }
 }

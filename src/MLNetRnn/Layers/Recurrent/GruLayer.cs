@@ -22,7 +22,7 @@ internal sealed class GruLayer(ParameterStore store, int inputSize, int hiddenSi
 
     protected override bool SeparateHiddenGradient => true;
 
-    protected override void EnsureCellBuffers(int rowsAll, int batch) => Ensure(ref _hn, rowsAll * HiddenSize);
+    protected override void EnsureCellBuffers(int rowsAll, int batch) => Buffers.Ensure(ref _hn, rowsAll * HiddenSize);
 
     protected override void StepForward(int t, int rows, int fromPrev, int prevT, ReadOnlySpan<float> c0)
     {

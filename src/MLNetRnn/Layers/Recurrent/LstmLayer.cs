@@ -25,10 +25,10 @@ internal sealed class LstmLayer(ParameterStore store, int inputSize, int hiddenS
 
     protected override void EnsureCellBuffers(int rowsAll, int batch)
     {
-        Ensure(ref _c, rowsAll * HiddenSize);
-        Ensure(ref _cPrev, rowsAll * HiddenSize);
-        Ensure(ref _tanhC, rowsAll * HiddenSize);
-        Ensure(ref _dcCarry, batch * HiddenSize);
+        Buffers.Ensure(ref _c, rowsAll * HiddenSize);
+        Buffers.Ensure(ref _cPrev, rowsAll * HiddenSize);
+        Buffers.Ensure(ref _tanhC, rowsAll * HiddenSize);
+        Buffers.Ensure(ref _dcCarry, batch * HiddenSize);
     }
 
     protected override void StepForward(int t, int rows, int fromPrev, int prevT, ReadOnlySpan<float> c0)

@@ -105,11 +105,11 @@ internal abstract class RecurrentLayer
 
         N = Start[T];
         int h = HiddenSize, gh = Gates * h, rowsAll = N;
-        Ensure(ref Xg, rowsAll * gh);
-        Ensure(ref Hs, rowsAll * h);
-        Ensure(ref HPrev, rowsAll * h);
-        Ensure(ref Hg, B * gh);
-        Ensure(ref _xCopy, rowsAll * InputSize);
+        Buffers.Ensure(ref Xg, rowsAll * gh);
+        Buffers.Ensure(ref Hs, rowsAll * h);
+        Buffers.Ensure(ref HPrev, rowsAll * h);
+        Buffers.Ensure(ref Hg, B * gh);
+        Buffers.Ensure(ref _xCopy, rowsAll * InputSize);
         EnsureCellBuffers(rowsAll, B);
         x[..(rowsAll * InputSize)].CopyTo(_xCopy);
 
@@ -178,15 +178,15 @@ internal abstract class RecurrentLayer
     {
         int h = HiddenSize, gh = Gates * h, rowsAll = N;
         int[] batchSizes = _batchSizes;
-        Ensure(ref _dGx, rowsAll * gh);
+        Buffers.Ensure(ref _dGx, rowsAll * gh);
         if (SeparateHiddenGradient)
         {
-            Ensure(ref _dGh, rowsAll * gh);
+            Buffers.Ensure(ref _dGh, rowsAll * gh);
         }
 
         float[] dGhBuffer = SeparateHiddenGradient ? _dGh : _dGx;
-        Ensure(ref _dhCarry, B * h);
-        Ensure(ref _dhPrev, B * h);
+        Buffers.Ensure(ref _dhCarry, B * h);
+        Buffers.Ensure(ref _dhPrev, B * h);
         BeginCellBackward();
         ReadOnlySpan<float> wHh = WeightHh.Value;
         Span<float> carry = _dhCarry.AsSpan(0, B * h);
@@ -276,14 +276,6 @@ internal abstract class RecurrentLayer
         else
         {
             source.Slice(offset, count).CopyTo(destination.Slice(offset, count));
-        }
-    }
-
-    protected static void Ensure(ref float[] buffer, int length)
-    {
-        if (buffer.Length < length)
-        {
-            buffer = new float[length];
         }
     }
 

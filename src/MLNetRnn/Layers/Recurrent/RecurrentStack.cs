@@ -139,8 +139,8 @@ public sealed class RecurrentStack : ITwoPartWork
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(timeSteps);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
         int t = timeSteps, b = batchSize, h = HiddenSize, s = StateCount, dh = OutputSize;
-        CheckExact(input, nameof(input), ("T", t), ("B", b), ("I", InputSize));
-        CheckExact(output, nameof(output), ("T", t), ("B", b), ("D*H", dh));
+        Check.Exact(input, nameof(input), ("T", t), ("B", b), ("I", InputSize));
+        Check.Exact(output, nameof(output), ("T", t), ("B", b), ("D*H", dh));
         CheckState(h0, s, b, nameof(h0));
         CheckState(hN, s, b, nameof(hN));
         CheckCellState(c0, s, b, nameof(c0));
@@ -150,12 +150,12 @@ public sealed class RecurrentStack : ITwoPartWork
         _t = t;
         _b = b;
 
-        Ensure(ref _x, n * InputSize);
+        Buffers.Ensure(ref _x, n * InputSize);
         _packed.Gather(input, _x, InputSize);
-        Ensure(ref _h0, s * b * h);
-        Ensure(ref _c0, s * b * h);
-        Ensure(ref _hN, s * b * h);
-        Ensure(ref _cN, s * b * h);
+        Buffers.Ensure(ref _h0, s * b * h);
+        Buffers.Ensure(ref _c0, s * b * h);
+        Buffers.Ensure(ref _hN, s * b * h);
+        Buffers.Ensure(ref _cN, s * b * h);
         _packed.GatherStates(h0, _h0, HiddenSize, StateCount);
         _packed.GatherStates(c0, _c0, HiddenSize, StateCount);
         if (_layerOut.Length != NumberOfLayers)
@@ -171,14 +171,14 @@ public sealed class RecurrentStack : ITwoPartWork
         _layerInput = _x;
         for (int l = 0; l < NumberOfLayers; l++)
         {
-            Ensure(ref _layerOut[l], n * dh);
+            Buffers.Ensure(ref _layerOut[l], n * dh);
             Span<float> y = _layerOut[l].AsSpan(0, n * dh);
             _layer = l;
             RunDirections();
 
             if (_usedDropout && l < NumberOfLayers - 1)
             {
-                Ensure(ref _masks[l], n * dh);
+                Buffers.Ensure(ref _masks[l], n * dh);
                 Span<float> mask = _masks[l].AsSpan(0, n * dh);
                 float keep = 1f / (1f - Dropout);
                 for (int i = 0; i < mask.Length; i++)
@@ -220,12 +220,12 @@ public sealed class RecurrentStack : ITwoPartWork
         int t = _t, b = _b, h = HiddenSize, s = StateCount, dh = OutputSize, n = _packed.Total;
         if (!outputGradient.IsEmpty)
         {
-            CheckExact(outputGradient, nameof(outputGradient), ("T", t), ("B", b), ("D*H", dh));
+            Check.Exact(outputGradient, nameof(outputGradient), ("T", t), ("B", b), ("D*H", dh));
         }
 
         if (!inputGradient.IsEmpty)
         {
-            CheckExact(inputGradient, nameof(inputGradient), ("T", t), ("B", b), ("I", InputSize));
+            Check.Exact(inputGradient, nameof(inputGradient), ("T", t), ("B", b), ("I", InputSize));
         }
 
         CheckState(hNGradient, s, b, nameof(hNGradient));
@@ -234,7 +234,7 @@ public sealed class RecurrentStack : ITwoPartWork
         CheckCellState(c0Gradient, s, b, nameof(c0Gradient));
 
         // Sorted copies of the incoming gradients; the final-state ones reuse the forward's state buffers.
-        Ensure(ref _dY, n * dh);
+        Buffers.Ensure(ref _dY, n * dh);
         Span<float> dY = _dY.AsSpan(0, n * dh);
         if (outputGradient.IsEmpty)
         {
@@ -248,11 +248,11 @@ public sealed class RecurrentStack : ITwoPartWork
         _packed.GatherStates(hNGradient, _hN, HiddenSize, StateCount);
         _packed.GatherStates(cNGradient, _cN, HiddenSize, StateCount);
         int widest = n * Math.Max(InputSize, dh);
-        Ensure(ref _dX, widest);
+        Buffers.Ensure(ref _dX, widest);
         for (int d = 0; d < Directions; d++)
         {
-            Ensure(ref _dDir[d], n * h);
-            Ensure(ref _dXDir[d], widest);
+            Buffers.Ensure(ref _dDir[d], n * h);
+            Buffers.Ensure(ref _dXDir[d], widest);
         }
 
         (_backwardPass, _hasDhN, _hasDcN, _wantDh0, _wantDc0) = (true, !hNGradient.IsEmpty, !cNGradient.IsEmpty, !h0Gradient.IsEmpty, !c0Gradient.IsEmpty);
@@ -377,7 +377,7 @@ public sealed class RecurrentStack : ITwoPartWork
     {
         if (!state.IsEmpty)
         {
-            CheckExact(state, name, ("S=L*D", s), ("B", b), ("H", HiddenSize));
+            Check.Exact(state, name, ("S=L*D", s), ("B", b), ("H", HiddenSize));
         }
     }
 
@@ -389,23 +389,5 @@ public sealed class RecurrentStack : ITwoPartWork
         }
 
         CheckState(state, s, b, name);
-    }
-
-    /// <summary>Throws unless the span has exactly d1*d2*d3 elements; the message (built only on failure) names each dimension.</summary>
-    private static void CheckExact(ReadOnlySpan<float> span, string name, (string Name, int Size) d1, (string Name, int Size) d2, (string Name, int Size) d3)
-    {
-        long required = (long)d1.Size * d2.Size * d3.Size;
-        if (span.Length != required)
-        {
-            throw new ArgumentException($"'{name}' has {span.Length} elements but its shape ({d1.Name}={d1.Size}, {d2.Name}={d2.Size}, {d3.Name}={d3.Size}) needs {required}.", name);
-        }
-    }
-
-    private static void Ensure(ref float[] buffer, int length)
-    {
-        if (buffer.Length < length)
-        {
-            buffer = new float[length];
-        }
     }
 }
