@@ -6,13 +6,21 @@ namespace MLNetRnn.Onnx;
 /// </summary>
 internal sealed class OnnxGraphBuilder
 {
-    private readonly HashSet<string> _names = new(StringComparer.Ordinal);
-    private int _next;
+    private readonly Names _names;
 
     public OnnxGraphBuilder(string name)
+        : this(name, new Names())
+    {
+    }
+
+    private OnnxGraphBuilder(string name, Names names)
     {
         Graph = new OnnxGraph(name);
+        _names = names;
     }
+
+    /// <summary>A builder for a subgraph (a Loop body) whose value names never clash with this graph's.</summary>
+    public OnnxGraphBuilder Subgraph(string name) => new(name, _names);
 
     public OnnxGraph Graph { get; }
 
@@ -23,6 +31,9 @@ internal sealed class OnnxGraphBuilder
         Graph.Inputs.Add(new OnnxValueInfo(name, type, shape));
         return name;
     }
+
+    /// <summary>Declares an output of this graph that is an existing value, without a renaming node (subgraph outputs).</summary>
+    public void OutputValue(string value, OnnxDataType type, params OnnxDim[]? shape) => Graph.Outputs.Add(new OnnxValueInfo(value, type, shape));
 
     /// <summary>Declares a graph output: <paramref name="value"/> is renamed to <paramref name="name"/> by an Identity node.</summary>
     public void Output(string name, string value, OnnxDataType type, params OnnxDim[]? shape)
@@ -41,9 +52,9 @@ internal sealed class OnnxGraphBuilder
         string name;
         do
         {
-            name = $"{hint}_{_next++}";
+            name = $"{hint}_{_names.Next++}";
         }
-        while (_names.Contains(name)); // the counter keeps fresh names apart; this skips names claimed explicitly
+        while (_names.Claimed.Contains(name)); // the counter keeps fresh names apart; this skips names claimed explicitly
         return name;
     }
 
@@ -131,9 +142,17 @@ internal sealed class OnnxGraphBuilder
 
     private void Claim(string name)
     {
-        if (!_names.Add(name))
+        if (!_names.Claimed.Add(name))
         {
             throw new InvalidOperationException($"The ONNX value name '{name}' is used twice in graph '{Graph.Name}'.");
         }
+    }
+
+    /// <summary>Value names of a graph and all its subgraphs (ONNX wants them unique across scopes).</summary>
+    private sealed class Names
+    {
+        public HashSet<string> Claimed { get; } = new(StringComparer.Ordinal);
+
+        public int Next { get; set; }
     }
 }

@@ -26,10 +26,12 @@ internal static class RecurrentStackOnnx
     /// <param name="lengths">(B) int32 real lengths, or null when every row has all T steps.</param>
     /// <param name="h0">(L*D, B, H) initial hidden states, or null for zeros.</param>
     /// <param name="c0">(L*D, B, H) initial cell states (LSTM), or null for zeros.</param>
+    /// <param name="weights">Where the initializers go (an outer graph, when <paramref name="g"/> is a Loop body); default <paramref name="g"/>.</param>
     /// <returns>Y (T, B, D*H), the final hidden states (L*D, B, H) and, for an LSTM, the final cell states.</returns>
     public static (string Y, string HN, string? CN) Write(OnnxGraphBuilder g, RecurrentStack stack, ParameterStore store, string prefix,
-        string x, string? lengths, string? h0, string? c0)
+        string x, string? lengths, string? h0, string? c0, OnnxGraphBuilder? weights = null)
     {
+        weights ??= g;
         int d = stack.Directions, h = stack.HiddenSize, gates = Gates(stack.CellType);
         bool lstm = stack.CellType == RecurrentCellType.Lstm;
         var hs = new List<string>();
@@ -39,11 +41,11 @@ internal static class RecurrentStackOnnx
         {
             int inputSize = l == 0 ? stack.InputSize : d * h;
             var (w, r, b) = Pack(store, prefix, stack.CellType, l, d, h, inputSize);
-            string wName = g.Add(OnnxTensor.FromFloats($"{prefix}W_l{l}", w, d, gates * h, inputSize));
-            string rName = g.Add(OnnxTensor.FromFloats($"{prefix}R_l{l}", r, d, gates * h, h));
-            string bName = g.Add(OnnxTensor.FromFloats($"{prefix}B_l{l}", b, d, 2 * gates * h));
-            string layerH0 = h0 is null ? string.Empty : SliceStates(g, h0, l, d);
-            string layerC0 = c0 is null ? string.Empty : SliceStates(g, c0, l, d);
+            string wName = weights.Add(OnnxTensor.FromFloats($"{prefix}W_l{l}", w, d, gates * h, inputSize));
+            string rName = weights.Add(OnnxTensor.FromFloats($"{prefix}R_l{l}", r, d, gates * h, h));
+            string bName = weights.Add(OnnxTensor.FromFloats($"{prefix}B_l{l}", b, d, 2 * gates * h));
+            string layerH0 = h0 is null ? string.Empty : stack.NumberOfLayers == 1 ? h0 : SliceStates(g, h0, l, d);
+            string layerC0 = c0 is null ? string.Empty : stack.NumberOfLayers == 1 ? c0 : SliceStates(g, c0, l, d);
             var inputs = new List<string> { input, wName, rName, bName, lengths ?? string.Empty, layerH0 };
             if (lstm)
             {

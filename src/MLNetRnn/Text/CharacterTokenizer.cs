@@ -1,47 +1,53 @@
-using System.Globalization;
+using System.Text;
 
 namespace MLNetRnn.Text;
 
-/// <summary>Splits text into user-perceived characters: one token per grapheme cluster.</summary>
+/// <summary>Splits text into characters, each with the marks and emoji extensions that follow it.</summary>
 /// <remarks>
 /// <para>
-/// Clusters are found with <see cref="StringInfo.GetNextTextElementLength(ReadOnlySpan{char})"/> (Unicode extended
-/// grapheme clusters), so <c>"é"</c> written as <c>e</c> + U+0301, an emoji written as a surrogate pair, a flag and a
-/// ZWJ family emoji are each one token, and a surrogate pair is never split.
+/// The tokens are exactly those a saved model's ONNX graph produces: every non-overlapping match, left to right, of
+/// the RE2 pattern <see cref="TokenPatterns.CharactersKeepWhitespace"/> when <see cref="KeepWhitespace"/> is set, or
+/// <see cref="TokenPatterns.CharactersDropWhitespace"/> when it is not. Characters are Unicode code points (a
+/// surrogate pair is one; an unpaired surrogate reads as, and is emitted as, U+FFFD). When <see cref="LowerCase"/> is
+/// set, the whole text is first lower-cased by <see cref="char.ToLowerInvariant(char)"/> on each UTF-16 unit, as
+/// ML.NET's <c>NormalizeText</c> does, so letters outside the BMP keep their case. A token is, first match wins:
 /// </para>
+/// <list type="number">
+/// <item><c>"\r\n"</c> (kept whitespace only);</item>
+/// <item>two regional indicators, a flag such as 🇫🇷 (of a run of three, the first two pair);</item>
+/// <item>otherwise one character (with whitespace dropped: one non-whitespace character) followed by any marks
+/// (<c>\p{M}</c>), variation selectors (U+FE0E, U+FE0F), skin tones (U+1F3FB–U+1F3FF) and tag characters
+/// (U+E0020–U+E007F), and by further <c>U+200D + non-whitespace character (+ those extensions)</c> links, so
+/// <c>"é"</c> written as <c>e</c> + U+0301, 👋🏽 and a ZWJ family emoji are each one token.</item>
+/// </list>
 /// <para>
-/// A cluster made only of whitespace (a space, a tab, a line break, or <c>"\r\n"</c> as one cluster) becomes the token
-/// <c>" "</c> when <see cref="KeepWhitespace"/> is set, one token per cluster, so runs are not collapsed
-/// (<c>"a  b"</c> → <c>["a", " ", " ", "b"]</c>); otherwise it is dropped. When <see cref="LowerCase"/> is set, each
-/// token is lower-cased with the invariant culture.
+/// Whitespace (<see cref="Rune.IsWhiteSpace(Rune)"/>) tokens are the characters themselves, one per character, so
+/// <c>"a \tb"</c> → <c>["a", " ", "\t", "b"]</c> and joining the tokens gives the text back (apart from unpaired
+/// surrogates, and the lower-casing when asked). A mark after a whitespace character joins it (<c>" \u0301"</c> is one
+/// token). With whitespace dropped, whitespace characters are skipped and a mark after one starts its own token.
+/// This is not full grapheme clustering: Hangul jamo and Indic conjuncts give one token per letter.
 /// </para>
-/// <para>Example with the defaults: <c>"Hi 👋🏽!"</c> → <c>["H", "i", " ", "👋🏽", "!"]</c>.</para>
+/// <para>Example with the defaults: <c>"Hi 👋🏽!\r\n"</c> → <c>["H", "i", " ", "👋🏽", "!", "\r\n"]</c>.</para>
 /// <para>An instance holds no mutable state and may be shared across threads.</para>
 /// </remarks>
 public sealed class CharacterTokenizer : ITokenizer
 {
-    /// <summary>The token every whitespace cluster becomes when <see cref="KeepWhitespace"/> is set.</summary>
-    public const string Space = " ";
-
-    // Shared strings for the ASCII characters, so common text allocates no per-token strings.
-    private static readonly string[] s_ascii = CreateAsciiTable();
-
     /// <summary>Creates a tokenizer.</summary>
-    /// <param name="lowerCase">Whether to lower-case each token with the invariant culture. Default <see langword="false"/>.</param>
-    /// <param name="keepWhitespace">Whether whitespace clusters become <c>" "</c> tokens (otherwise they are dropped). Default <see langword="true"/>.</param>
+    /// <param name="lowerCase">Whether to lower-case the text (<see cref="char.ToLowerInvariant(char)"/> per UTF-16 unit) first. Default <see langword="false"/>.</param>
+    /// <param name="keepWhitespace">Whether whitespace characters become tokens (otherwise they are dropped). Default <see langword="true"/>.</param>
     public CharacterTokenizer(bool lowerCase = false, bool keepWhitespace = true)
     {
         LowerCase = lowerCase;
         KeepWhitespace = keepWhitespace;
     }
 
-    /// <summary>Gets whether tokens are lower-cased with the invariant culture.</summary>
+    /// <summary>Gets whether the text is lower-cased (<see cref="char.ToLowerInvariant(char)"/> per UTF-16 unit) before it is split.</summary>
     public bool LowerCase { get; }
 
-    /// <summary>Gets whether each whitespace cluster becomes a <c>" "</c> token (otherwise it is dropped).</summary>
+    /// <summary>Gets whether each whitespace character (or <c>"\r\n"</c>) becomes a token of its own (otherwise it is dropped).</summary>
     public bool KeepWhitespace { get; }
 
-    /// <summary>Splits <paramref name="text"/> into one token per grapheme cluster, as described in the remarks.</summary>
+    /// <summary>Splits <paramref name="text"/> into characters by the rule in the remarks.</summary>
     /// <param name="text">The text to split.</param>
     /// <returns>
     /// The tokens in order; never <see langword="null"/>. Empty text gives an empty array, and so does whitespace-only
@@ -57,50 +63,32 @@ public sealed class CharacterTokenizer : ITokenizer
         }
 
         ReadOnlySpan<char> s = text;
+        bool lowerCase = LowerCase;
         var tokens = new List<string>(s.Length);
         int i = 0;
         while (i < s.Length)
         {
-            int length = StringInfo.GetNextTextElementLength(s[i..]);
-            ReadOnlySpan<char> element = s.Slice(i, length);
-            i += length;
-            if (element.IsWhiteSpace())
+            Rune rune = TokenPatterns.Read(s, i, lowerCase, out int width);
+            int end;
+            if (KeepWhitespace && rune.Value == '\r' && i + 1 < s.Length && s[i + 1] == '\n')
             {
-                if (KeepWhitespace)
+                end = i + 2; // \r\n
+            }
+            else if ((end = TokenPatterns.MatchFlag(s, i, rune, width)) < 0) // FLAG
+            {
+                if (!KeepWhitespace && TokenPatterns.IsWhiteSpace(rune))
                 {
-                    tokens.Add(Space);
+                    i += width; // no match starts here
+                    continue;
                 }
 
-                continue;
+                end = TokenPatterns.MatchTail(s, i + width, lowerCase); // (?s:.) or [^WS], then EXT* and ZWJ links
             }
 
-            tokens.Add(MakeToken(element));
+            tokens.Add(TokenPatterns.CreateToken(s[i..end], lowerCase));
+            i = end;
         }
 
         return tokens.ToArray();
-    }
-
-    private string MakeToken(ReadOnlySpan<char> element)
-    {
-        if (element.Length == 1 && element[0] < 128)
-        {
-            char c = element[0];
-            return s_ascii[LowerCase ? char.ToLowerInvariant(c) : c];
-        }
-
-        return LowerCase
-            ? string.Create(element.Length, element, static (destination, src) => src.ToLowerInvariant(destination))
-            : new string(element);
-    }
-
-    private static string[] CreateAsciiTable()
-    {
-        var table = new string[128];
-        for (int c = 0; c < table.Length; c++)
-        {
-            table[c] = ((char)c).ToString();
-        }
-
-        return table;
     }
 }

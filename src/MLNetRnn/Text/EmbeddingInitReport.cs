@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace MLNetRnn.Text;
 
-/// <summary>What <see cref="PretrainedEmbeddings.Apply"/> copied: how many vocabulary tokens had a pretrained vector.</summary>
+/// <summary>What <see cref="PretrainedEmbeddings.Apply(Vocabulary, Span{float})"/> copied: how many vocabulary tokens had a pretrained vector.</summary>
 /// <remarks>
 /// <paramref name="Found"/> + <paramref name="Missing"/> = vocabulary <see cref="Vocabulary.Count"/> − 1, since the
 /// <see cref="Vocabulary.Pad"/> row is never looked up. Record equality compares <paramref name="MissingSample"/> by reference.

@@ -193,19 +193,31 @@ public sealed class PretrainedEmbeddings
     public EmbeddingInitReport Apply(Vocabulary vocabulary, Span<float> weights)
     {
         ArgumentNullException.ThrowIfNull(vocabulary);
-        int e = Dimension;
-        long expected = (long)vocabulary.Count * e;
+        return Apply(vocabulary.Tokens, weights);
+    }
+
+    /// <summary>Copies the pretrained vector of every token that has one into the row of its id, as <see cref="Apply(Vocabulary, Span{float})"/> does.</summary>
+    /// <param name="tokensInIdOrder">The token of every id, id 0 (padding, never touched) first.</param>
+    /// <param name="weights">The (V, E) row-major table, V = the number of tokens.</param>
+    /// <returns>How many tokens were found and missing, with a sample of the missing ones.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="tokensInIdOrder"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="weights"/> does not hold exactly V*E floats; the message gives both numbers.</exception>
+    public EmbeddingInitReport Apply(IReadOnlyList<string> tokensInIdOrder, Span<float> weights)
+    {
+        ArgumentNullException.ThrowIfNull(tokensInIdOrder);
+        int e = Dimension, count = tokensInIdOrder.Count;
+        long expected = (long)count * e;
         if (weights.Length != expected)
         {
-            throw new ArgumentException($"weights has {weights.Length} floats, but the vocabulary's {vocabulary.Count} tokens × dimension {e} need {expected}; pass the (V, E) = ({vocabulary.Count}, {e}) table (an embedding with embedding size {e}).", nameof(weights));
+            throw new ArgumentException($"weights has {weights.Length} floats, but the vocabulary's {count} tokens × dimension {e} need {expected}; pass the (V, E) = ({count}, {e}) table (an embedding with embedding size {e}).", nameof(weights));
         }
 
         int found = 0;
         var missing = new List<string>(MissingSampleSize);
         int missingCount = 0;
-        for (int id = 1; id < vocabulary.Count; id++)
+        for (int id = 1; id < count; id++)
         {
-            string token = vocabulary[id];
+            string token = tokensInIdOrder[id];
             if (_rows.TryGetValue(token, out int row))
             {
                 _vectors.AsSpan(row * e, e).CopyTo(weights.Slice(id * e, e));

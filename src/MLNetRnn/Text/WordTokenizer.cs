@@ -1,41 +1,48 @@
-using System.Globalization;
 using System.Text;
 
 namespace MLNetRnn.Text;
 
 /// <summary>Splits text into words and punctuation with a single left-to-right pass (no regular expressions).</summary>
 /// <remarks>
-/// <para>The rule, applied to Unicode scalar values (a surrogate pair counts as one character):</para>
-/// <list type="number">
-/// <item>Whitespace (<see cref="Rune.IsWhiteSpace(Rune)"/>, including no-break spaces) separates tokens and is dropped.</item>
-/// <item>A <b>word</b> is a run of letters, combining marks and numbers (categories <c>\p{L}</c>, <c>\p{M}</c>,
-/// <c>\p{N}</c>). Inside a run, a single apostrophe (<c>'</c> or <c>’</c>) joins two such runs into one word, so
-/// <c>don't</c>, <c>it's</c> and <c>rock'n'roll</c> stay whole. A zero-width non-joiner or joiner (U+200C, U+200D)
-/// between two word characters joins the same way and is kept, as Persian and Indic spellings need it.</item>
-/// <item>Every other non-whitespace character is a token of its own when <see cref="KeepPunctuation"/> is set and is
-/// dropped otherwise. "Character" here means a whole grapheme cluster, so an emoji written as a surrogate pair, with a
-/// variation selector or skin tone, a flag, or a ZWJ family sequence is one token, never split into halves.</item>
-/// <item>Every <c>’</c> (U+2019) becomes <c>'</c>, in words and as a lone token alike; then, when
-/// <see cref="LowerCase"/> is set, the token is lower-cased with the invariant culture.</item>
+/// <para>
+/// The tokens are exactly those a saved model's ONNX graph produces: every non-overlapping match, left to right, of
+/// the RE2 pattern <see cref="TokenPatterns.WordsKeepPunctuation"/> (<c>FLAG|WORD|SYMBOL</c>) when
+/// <see cref="KeepPunctuation"/> is set, or <see cref="TokenPatterns.WordsDropPunctuation"/> (<c>WORD</c>) when it
+/// is not; characters no match starts at are skipped. Characters are Unicode code points (a surrogate pair is one;
+/// an unpaired surrogate reads as, and is emitted as, U+FFFD). When <see cref="LowerCase"/> is set, the whole text
+/// is first lower-cased by <see cref="char.ToLowerInvariant(char)"/> on each UTF-16 unit, as ML.NET's
+/// <c>NormalizeText</c> does, so letters outside the BMP keep their case. Nothing else is normalized: <c>’</c>
+/// stays <c>’</c>.
+/// </para>
+/// <list type="bullet">
+/// <item><b>WORD</b>: a run of letters, marks and numbers (<c>\p{L}</c>, <c>\p{M}</c>, <c>\p{N}</c>), continued
+/// through a single <c>'</c>, <c>’</c>, U+200C (ZWNJ) or U+200D (ZWJ) that is followed by another such character,
+/// so <c>don't</c>, <c>rock'n'roll</c> and Persian <c>می‌خواهم</c> stay whole; a joiner not followed by one ends the
+/// word.</item>
+/// <item><b>FLAG</b> (kept punctuation only): two regional indicators, so of a run of three the first two pair.</item>
+/// <item><b>SYMBOL</b> (kept punctuation only): any other non-whitespace character, followed by any marks, variation
+/// selectors (U+FE0E, U+FE0F), skin tones (U+1F3FB–U+1F3FF) and tag characters (U+E0020–U+E007F), and by further
+/// <c>U+200D + non-whitespace character (+ those extensions)</c> links, so an emoji ZWJ sequence is one token; after
+/// a ZWJ even a letter continues the symbol.</item>
+/// <item>Whitespace (<see cref="Rune.IsWhiteSpace(Rune)"/>, including no-break spaces) is never part of a token.</item>
 /// </list>
 /// <para>Examples with the default options:</para>
 /// <list type="bullet">
 /// <item><c>"Don't stop!"</c> → <c>["don't", "stop", "!"]</c></item>
-/// <item><c>"It’s 3.5 km."</c> → <c>["it's", "3", ".", "5", "km", "."]</c> (numbers split at the point)</item>
+/// <item><c>"It’s 3.5 km."</c> → <c>["it’s", "3", ".", "5", "km", "."]</c> (numbers split at the point)</item>
 /// <item><c>"naïve café"</c> → <c>["naïve", "café"]</c> (precomposed or with combining accents)</item>
 /// <item><c>"the dogs' toys"</c> → <c>["the", "dogs", "'", "toys"]</c> (a final apostrophe is punctuation)</item>
 /// <item><c>"e-mail me :)"</c> → <c>["e", "-", "mail", "me", ":", ")"]</c></item>
 /// <item><c>"I ❤️ 🇫🇷!"</c> → <c>["i", "❤️", "🇫🇷", "!"]</c></item>
 /// </list>
+/// <para>
+/// Without punctuation, <c>"Don’t, I ❤️ it!"</c> → <c>["don’t", "i", "\uFE0F", "it"]</c>: the variation selector
+/// U+FE0F is a mark, so once the heart is skipped it starts a word of its own.
+/// </para>
 /// <para>An instance holds no mutable state and may be shared across threads.</para>
 /// </remarks>
 public sealed class WordTokenizer : ITokenizer
 {
-    private const char Apostrophe = '\'';
-    private const char RightSingleQuote = '\u2019';
-    private const char ZeroWidthNonJoiner = '\u200C';
-    private const char ZeroWidthJoiner = '\u200D';
-
     /// <summary>Creates a tokenizer.</summary>
     /// <param name="options">The options, copied now; <see langword="null"/> for the defaults (lower-case, keep punctuation).</param>
     public WordTokenizer(WordTokenizerOptions? options = null)
@@ -48,102 +55,78 @@ public sealed class WordTokenizer : ITokenizer
     /// <summary>Gets a shared tokenizer with the default options: lower-case, keep punctuation.</summary>
     public static WordTokenizer Default { get; } = new();
 
-    /// <summary>Gets whether tokens are lower-cased with the invariant culture.</summary>
+    /// <summary>Gets whether the text is lower-cased (<see cref="char.ToLowerInvariant(char)"/> per UTF-16 unit) before it is split.</summary>
     public bool LowerCase { get; }
 
-    /// <summary>Gets whether punctuation and symbols are kept as tokens (otherwise they are dropped).</summary>
+    /// <summary>Gets whether flags, punctuation and symbols are kept as tokens (otherwise they are dropped).</summary>
     public bool KeepPunctuation { get; }
 
     /// <summary>Splits <paramref name="text"/> into words and punctuation by the rule in the remarks.</summary>
     /// <param name="text">The text to split.</param>
-    /// <returns>The tokens in order; empty (never <see langword="null"/>) for empty or whitespace-only text.</returns>
+    /// <returns>
+    /// The tokens in order; empty (never <see langword="null"/>) for empty or whitespace-only text, and for text
+    /// without letters, marks or numbers when <see cref="KeepPunctuation"/> is <see langword="false"/>.
+    /// </returns>
     /// <exception cref="ArgumentNullException"><paramref name="text"/> is <see langword="null"/>.</exception>
     public string[] Tokenize(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
         ReadOnlySpan<char> s = text;
+        bool lowerCase = LowerCase;
         List<string>? tokens = null;
         int i = 0;
         while (i < s.Length)
         {
-            Rune.DecodeFromUtf16(s[i..], out Rune rune, out int width);
-            if (Rune.IsWhiteSpace(rune))
+            Rune rune = TokenPatterns.Read(s, i, lowerCase, out int width);
+            int end = KeepPunctuation ? TokenPatterns.MatchFlag(s, i, rune, width) : -1; // FLAG
+            if (end < 0)
             {
-                i += width;
-                continue;
-            }
-
-            int start = i;
-            if (IsWordRune(rune))
-            {
-                i = ScanWord(s, i + width);
-            }
-            else
-            {
-                i += StringInfo.GetNextTextElementLength(s[i..]);
-                if (!KeepPunctuation)
+                if (TokenPatterns.IsWordChar(rune))
                 {
+                    end = MatchWord(s, i + width, lowerCase); // WORD
+                }
+                else if (KeepPunctuation && !TokenPatterns.IsWhiteSpace(rune))
+                {
+                    end = TokenPatterns.MatchTail(s, i + width, lowerCase); // SYMBOL
+                }
+                else
+                {
+                    i += width; // no match starts here
                     continue;
                 }
             }
 
-            (tokens ??= []).Add(MakeToken(s[start..i]));
+            (tokens ??= []).Add(TokenPatterns.CreateToken(s[i..end], lowerCase));
+            i = end;
         }
 
         return tokens is null ? [] : tokens.ToArray();
     }
 
-    /// <summary>Letters, marks and numbers: <see cref="UnicodeCategory"/> values 0 (Lu) through 10 (No).</summary>
-    private static bool IsWordRune(Rune rune) =>
-        (uint)Rune.GetUnicodeCategory(rune) <= (uint)UnicodeCategory.OtherNumber;
-
-    private static bool IsJoiner(Rune rune) =>
-        rune.Value is Apostrophe or RightSingleQuote or ZeroWidthNonJoiner or ZeroWidthJoiner;
-
-    /// <summary>Returns the index just past the word whose remaining characters start at <paramref name="i"/>.</summary>
-    private static int ScanWord(ReadOnlySpan<char> s, int i)
+    /// <summary>
+    /// Returns the index past the rest of a <c>WORDCHAR+(?:JOIN WORDCHAR+)*</c> match whose first character ends at
+    /// <paramref name="index"/>: word characters, and joiners each followed by a word character.
+    /// </summary>
+    private static int MatchWord(ReadOnlySpan<char> s, int index, bool lowerCase)
     {
-        while (i < s.Length)
+        while (index < s.Length)
         {
-            Rune.DecodeFromUtf16(s[i..], out Rune rune, out int width);
-            if (IsWordRune(rune))
+            Rune rune = TokenPatterns.Read(s, index, lowerCase, out int width);
+            if (TokenPatterns.IsWordChar(rune))
             {
-                i += width;
+                index += width;
                 continue;
             }
 
-            if (IsJoiner(rune) && i + width < s.Length)
+            if (!TokenPatterns.IsJoin(rune) || index + width >= s.Length
+                || !TokenPatterns.IsWordChar(TokenPatterns.Read(s, index + width, lowerCase, out int nextWidth)))
             {
-                Rune.DecodeFromUtf16(s[(i + width)..], out Rune next, out int nextWidth);
-                if (IsWordRune(next))
-                {
-                    i += width + nextWidth;
-                    continue;
-                }
+                break;
             }
 
-            break;
+            index += width + nextWidth;
         }
 
-        return i;
-    }
-
-    private string MakeToken(ReadOnlySpan<char> source)
-    {
-        // Invariant lower-casing maps each UTF-16 unit (or surrogate pair) to one of the same length,
-        // so the token can be written straight into the new string.
-        return LowerCase
-            ? string.Create(source.Length, source, static (destination, src) =>
-            {
-                src.ToLowerInvariant(destination);
-                destination.Replace(RightSingleQuote, Apostrophe);
-            })
-            : source.Contains(RightSingleQuote)
-                ? string.Create(source.Length, source, static (destination, src) =>
-                {
-                    src.CopyTo(destination);
-                    destination.Replace(RightSingleQuote, Apostrophe);
-                })
-                : new string(source);
+        return index;
     }
 }

@@ -1,57 +1,85 @@
-using MLNetRnn.Data;
-using MLNetRnn.Pipeline;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Transforms;
+using MLNetRnn.DataViews;
 using MLNetRnn.Text;
 
 namespace MLNetRnn.Transforms;
 
 /// <summary>
-/// Fits a <see cref="Vocabulary"/> on a Vector&lt;String&gt; token column and maps tokens to ids (Vector&lt;Int32&gt;, with
-/// the vocabulary as key values). Tokens not in the vocabulary map to <c>&lt;UNK&gt;</c> (id 1); they never throw.
+/// Fits a <see cref="Vocabulary"/> on a token column and maps tokens to ML.NET keys with it. The fitted transformer is
+/// ML.NET's own <see cref="ValueToKeyMappingTransformer"/> (it travels in a saved model like any ML.NET step); its key
+/// values are the vocabulary's tokens after <c>&lt;PAD&gt;</c> and <c>&lt;UNK&gt;</c>.
 /// </summary>
-public sealed class TokenToIdEstimator : IEstimator<TokenToIdTransformer>
+/// <remarks>
+/// Ids and keys: token id = key + 1. The vocabulary's ids are <c>&lt;PAD&gt;</c> 0, <c>&lt;UNK&gt;</c> 1, then
+/// (<see cref="AddBeginEnd"/>) <c>&lt;BOS&gt;</c> 2 and <c>&lt;EOS&gt;</c> 3, then tokens by frequency (ties by first
+/// appearance). A token the vocabulary does not know gets ML.NET's missing key 0, which is id 1, <c>&lt;UNK&gt;</c>; the
+/// text <c>"&lt;PAD&gt;"</c> is such a token, so padding never comes from data. The recurrent trainers read any key-vector
+/// column this way, including one made by ML.NET's own <c>MapValueToKey</c>.
+/// </remarks>
+public sealed class TokenToIdEstimator : IEstimator<ValueToKeyMappingTransformer>
 {
-    internal TokenToIdEstimator(string outputColumnName, string inputColumnName, int minCount, int maxVocabularySize, bool addBeginEnd)
+    internal TokenToIdEstimator(string outputColumnName, string inputColumnName, int maxVocabularySize, int minCount, bool addBeginEnd)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(outputColumnName);
         ArgumentException.ThrowIfNullOrWhiteSpace(inputColumnName);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(minCount);
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxVocabularySize, addBeginEnd ? 4 : 2);
+        if (minCount < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(minCount), minCount, $"minCount is {minCount}; it must be at least 1 (1 keeps every token seen).");
+        }
+
+        int specials = addBeginEnd ? 4 : 2;
+        if (maxVocabularySize < specials + 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxVocabularySize), maxVocabularySize, $"maxVocabularySize is {maxVocabularySize}, but the special tokens alone take {specials} ids; allow at least {specials + 1}.");
+        }
+
         OutputColumnName = outputColumnName;
         InputColumnName = inputColumnName;
-        MinCount = minCount;
         MaxVocabularySize = maxVocabularySize;
+        MinCount = minCount;
         AddBeginEnd = addBeginEnd;
     }
 
-    /// <summary>Gets the Vector&lt;String&gt; input column.</summary>
+    /// <summary>Gets the vector-of-String input column.</summary>
     public string InputColumnName { get; }
 
-    /// <summary>Gets the Vector&lt;Int32&gt; output column.</summary>
+    /// <summary>Gets the vector-of-key output column.</summary>
     public string OutputColumnName { get; }
+
+    /// <summary>Gets the largest vocabulary, special tokens included.</summary>
+    public int MaxVocabularySize { get; }
 
     /// <summary>Gets the fewest occurrences a token needs to get its own id.</summary>
     public int MinCount { get; }
 
-    /// <summary>Gets the largest vocabulary, specials included.</summary>
-    public int MaxVocabularySize { get; }
-
-    /// <summary>Gets whether <c>&lt;BOS&gt;</c>/<c>&lt;EOS&gt;</c> are in the vocabulary.</summary>
+    /// <summary>Gets whether <c>&lt;BOS&gt;</c> and <c>&lt;EOS&gt;</c> get ids 2 and 3.</summary>
     public bool AddBeginEnd { get; }
 
     /// <inheritdoc/>
-    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
+    /// <exception cref="ArgumentException">The input column is missing or not a vector of String.</exception>
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
-        inputSchema.Require(InputColumnName, typeof(string[]));
-        return TokenToIdTransformer.OutputSchema(inputSchema, OutputColumnName, null);
+        Columns.RequireTextVector(inputSchema, InputColumnName, "tokens");
+        return OnnxStep.Context().Transforms.Conversion.MapValueToKey(OutputColumnName, InputColumnName).GetOutputSchema(inputSchema);
     }
 
     /// <inheritdoc/>
-    public TokenToIdTransformer Fit(DataView input)
+    /// <exception cref="ArgumentException">The input column is missing or not a vector of String, or a token is empty.</exception>
+    public ValueToKeyMappingTransformer Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        GetOutputSchema(input.Schema);
-        var vocabulary = Vocabulary.Build(input.GetColumn<string[]>(InputColumnName), MinCount, MaxVocabularySize, AddBeginEnd);
-        return new TokenToIdTransformer(OutputColumnName, InputColumnName, vocabulary);
+        Columns.RequireTextVector(input.Schema, InputColumnName, "tokens");
+        var vocabulary = Vocabulary.Build(ColumnReader.TextVectors(input, InputColumnName), MinCount, MaxVocabularySize, AddBeginEnd);
+        var ml = OnnxStep.Context();
+        var keys = ml.Data.LoadFromEnumerable(vocabulary.Tokens.Skip(2).Select(t => new KeyRow { Token = t }));
+        return ml.Transforms.Conversion.MapValueToKey(OutputColumnName, InputColumnName, maximumNumberOfKeys: int.MaxValue, keyData: keys).Fit(input);
+    }
+
+    private sealed class KeyRow
+    {
+        public string Token { get; set; } = string.Empty;
     }
 }

@@ -1,0 +1,130 @@
+using Microsoft.ML;
+using MLNetRnn.Layers;
+using MLNetRnn.Training;
+
+namespace MLNetRnn.Classification;
+
+/// <summary>
+/// Settings of <see cref="SequenceClassificationTrainer"/>; every property has a documented default. The trainer copies
+/// them when it is made, so changing this object afterwards does not change a trainer already made from it.
+/// </summary>
+public sealed class SequenceClassificationOptions
+{
+    /// <summary>Gets or sets the label column: a key, as ML.NET's multiclass trainers want (<c>MapValueToKey</c>). Default <c>"Label"</c>.</summary>
+    public string LabelColumnName { get; set; } = "Label";
+
+    /// <summary>Gets or sets the token column: a vector of keys (from <c>Transforms.Text.MapTokensToIds</c>). Default <c>"Features"</c>.</summary>
+    public string FeatureColumnName { get; set; } = "Features";
+
+    /// <summary>Gets or sets the output column of the predicted label (a key of the label's key type). Default <c>"PredictedLabel"</c>.</summary>
+    public string PredictedLabelColumnName { get; set; } = "PredictedLabel";
+
+    /// <summary>Gets or sets the output column of class probabilities (vector of Single in key order, slot names = class labels). Default <c>"Score"</c>.</summary>
+    public string ScoreColumnName { get; set; } = "Score";
+
+    /// <summary>Gets or sets the recurrent cell. Default LSTM. (<c>Trainers.Rnn/Lstm/Gru(options)</c> set it on their copy.)</summary>
+    public RecurrentCellType CellType { get; set; } = RecurrentCellType.Lstm;
+
+    /// <summary>Gets or sets E, the embedding size. Default 64.</summary>
+    public int EmbeddingSize { get; set; } = 64;
+
+    /// <summary>Gets or sets H, the hidden size per direction. Default 64.</summary>
+    public int HiddenSize { get; set; } = 64;
+
+    /// <summary>Gets or sets the number of stacked recurrent layers. Default 1.</summary>
+    public int NumberOfLayers { get; set; } = 1;
+
+    /// <summary>Gets or sets whether layers also read right to left. Default false, as PyTorch.</summary>
+    public bool Bidirectional { get; set; }
+
+    /// <summary>Gets or sets the dropout probability between recurrent layers and before the head, in [0, 1). Default 0.</summary>
+    public float Dropout { get; set; }
+
+    /// <summary>Gets or sets how a sequence is summarised. Default <see cref="SequencePooling.FinalState"/>.</summary>
+    public SequencePooling Pooling { get; set; } = SequencePooling.FinalState;
+
+    /// <summary>Gets or sets the most passes over the training data. Default 10.</summary>
+    public int Epochs { get; set; } = 10;
+
+    /// <summary>Gets or sets rows per mini-batch. Default 32.</summary>
+    public int BatchSize { get; set; } = 32;
+
+    /// <summary>Gets or sets Adam's learning rate. Default 0.002.</summary>
+    public float LearningRate { get; set; } = 0.002f;
+
+    /// <summary>Gets or sets the global gradient-norm limit, or 0 for none. Default 1.</summary>
+    public float ClipNorm { get; set; } = 1f;
+
+    /// <summary>
+    /// Gets or sets validation rows in this trainer's input format (with the feature and label columns: transform raw
+    /// rows with the fitted steps before the trainer, <c>prefix.Fit(train).Transform(validation)</c>, as for ML.NET's
+    /// trainers that take validation data). With them, each epoch is scored, the weights with the lowest validation loss
+    /// are kept, and training stops after <see cref="EarlyStoppingPatience"/> epochs without improvement. Default none:
+    /// all epochs, last weights.
+    /// </summary>
+    public IDataView? ValidationSet { get; set; }
+
+    /// <summary>Gets or sets epochs without validation improvement before stopping. Default 3.</summary>
+    public int EarlyStoppingPatience { get; set; } = 3;
+
+    /// <summary>Gets or sets the seed of initialisation, shuffling and dropout. Same seed, same data: the same weights.
+    /// Default 1. (ML.NET does not show an extension package the MLContext's seed, so it cannot be the default.)</summary>
+    public int Seed { get; set; } = 1;
+
+    /// <summary>Gets or sets where per-epoch progress goes, or null.</summary>
+    public IProgress<TrainingProgress>? Progress { get; set; }
+
+    /// <summary>Gets or sets a GloVe or word2vec text file to initialise the embedding from (its dimension must equal
+    /// <see cref="EmbeddingSize"/>); words not in the file keep their random start. Default none.</summary>
+    public string? PretrainedEmbeddingsPath { get; set; }
+
+    /// <summary>Gets or sets whether the embedding stays fixed during training. Default false.</summary>
+    public bool FreezeEmbeddings { get; set; }
+
+    /// <summary>A copy, so a trainer is not changed by later edits of the caller's object.</summary>
+    internal SequenceClassificationOptions Clone() => (SequenceClassificationOptions)MemberwiseClone();
+
+    /// <summary>Throws when a setting is out of range, naming it and its value.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A size, count or rate is out of range.</exception>
+    /// <exception cref="ArgumentException">A column name is empty.</exception>
+    public void Validate()
+    {
+        foreach (var (name, value) in new[] { (nameof(LabelColumnName), LabelColumnName), (nameof(FeatureColumnName), FeatureColumnName), (nameof(PredictedLabelColumnName), PredictedLabelColumnName), (nameof(ScoreColumnName), ScoreColumnName) })
+        {
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                throw new ArgumentException($"{name} must name a column.", name);
+            }
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(EmbeddingSize, nameof(EmbeddingSize));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(HiddenSize, nameof(HiddenSize));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(NumberOfLayers, nameof(NumberOfLayers));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Epochs, nameof(Epochs));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(BatchSize, nameof(BatchSize));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(EarlyStoppingPatience, nameof(EarlyStoppingPatience));
+        if (!Enum.IsDefined(CellType) || !Enum.IsDefined(Pooling))
+        {
+            throw new ArgumentOutOfRangeException(nameof(CellType), $"CellType {CellType} or Pooling {Pooling} is not a defined value.");
+        }
+
+        if (new[] { PredictedLabelColumnName, ScoreColumnName }.Contains(FeatureColumnName) || PredictedLabelColumnName == ScoreColumnName)
+        {
+            throw new ArgumentException($"The output columns ('{ScoreColumnName}', '{PredictedLabelColumnName}') must differ from each other and from the feature column '{FeatureColumnName}'.", nameof(ScoreColumnName));
+        }
+        if (!(Dropout >= 0f && Dropout < 1f))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Dropout), Dropout, "Dropout must be in [0, 1).");
+        }
+
+        if (!(LearningRate > 0f && float.IsFinite(LearningRate)))
+        {
+            throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, $"Invalid learning rate: {LearningRate}. Use a positive value such as 0.002.");
+        }
+
+        if (!(ClipNorm >= 0f && float.IsFinite(ClipNorm)))
+        {
+            throw new ArgumentOutOfRangeException(nameof(ClipNorm), ClipNorm, "ClipNorm must be 0 (off) or a positive value such as 1.");
+        }
+    }
+}

@@ -1,0 +1,127 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MLNetRnn.DataViews;
+using MLNetRnn.Onnx;
+using MLNetRnn.Text;
+using MLNetRnn.Training;
+
+namespace MLNetRnn.SequenceToSequence;
+
+/// <summary>
+/// A trained encoder–decoder. As an ML.NET transformer it adds the predicted tokens (vector of String) and their score
+/// (vector of one Single) for each source; the decoding runs inside an ONNX graph (ML.NET's ONNX transform), so a model
+/// saved with <c>mlContext.Model.Save</c> decodes in any ML.NET app without MLNetRnn. <see cref="Decode"/> adds what the
+/// graph does not: beam search with n-best lists and attention weights, run by the engine on the same weights.
+/// </summary>
+/// <remarks>
+/// The graph decodes greedily (<see cref="DecodingSettings.MaxOutputLength"/> and <see cref="DecodingSettings.LengthPenalty"/>
+/// apply; <see cref="DecodingSettings.BeamSize"/> is <see cref="Decode"/>'s default). Joining tokens into text is left to
+/// the reader (<see cref="TargetLevel"/>: characters join with nothing, words with a space): ONNX at the opset ML.NET's
+/// tools check (17) has no string concatenation. Safe to use from many threads.
+/// </remarks>
+public sealed class SequenceToSequenceModel : ITransformer, ICanSaveModel
+{
+    private readonly ITransformer _steps;
+    private readonly Seq2SeqNetwork _network;
+    private readonly Seq2SeqDecoder _decoder;
+    private readonly OnnxModel _graph;
+    private readonly Vocabulary _targetVocabulary;
+    private readonly string[] _sourceVocabulary;
+
+    private SequenceToSequenceModel(ITransformer steps, Seq2SeqNetwork network, OnnxModel graph, string[] sourceVocabulary,
+        Vocabulary targetVocabulary, DecodingSettings decoding, TokenLevel level, string sourceColumn, string tokensColumn, string scoreColumn,
+        IReadOnlyList<TrainingProgress> history)
+    {
+        _steps = steps;
+        _network = network;
+        _graph = graph;
+        _sourceVocabulary = sourceVocabulary;
+        _targetVocabulary = targetVocabulary;
+        _decoder = new Seq2SeqDecoder(network, targetVocabulary, level, decoding);
+        Decoding = decoding;
+        TargetLevel = level;
+        SourceColumnName = sourceColumn;
+        PredictedTokensColumnName = tokensColumn;
+        ScoreColumnName = scoreColumn;
+        TrainingHistory = history;
+    }
+
+    /// <summary>Gets the architecture.</summary>
+    public Seq2SeqArchitecture Architecture => _network.Architecture;
+
+    /// <summary>Gets how targets are split into tokens and predictions joined back.</summary>
+    public TokenLevel TargetLevel { get; }
+
+    /// <summary>Gets the decoding settings: the graph's maximum length and length penalty, and <see cref="Decode"/>'s default beam.</summary>
+    public DecodingSettings Decoding { get; }
+
+    /// <summary>Gets the target vocabulary (<c>&lt;PAD&gt;</c>, <c>&lt;UNK&gt;</c>, <c>&lt;BOS&gt;</c>, <c>&lt;EOS&gt;</c>, then tokens).</summary>
+    public Vocabulary TargetVocabulary => _targetVocabulary;
+
+    /// <summary>Gets the source token of each id (<c>&lt;PAD&gt;</c>, <c>&lt;UNK&gt;</c>, then the key values).</summary>
+    public IReadOnlyList<string> SourceVocabulary => _sourceVocabulary;
+
+    /// <summary>Gets the source-key input column.</summary>
+    public string SourceColumnName { get; }
+
+    /// <summary>Gets the predicted-tokens output column.</summary>
+    public string PredictedTokensColumnName { get; }
+
+    /// <summary>Gets the score output column.</summary>
+    public string ScoreColumnName { get; }
+
+    /// <summary>Gets the number of trainable scalars.</summary>
+    public int ParameterCount => _network.Parameters.Count;
+
+    /// <summary>Gets every tensor's PyTorch name and shape, in order.</summary>
+    public IReadOnlyList<(string Name, int[] Shape)> Tensors => [.. _network.Parameters.Parameters.Select(p => (p.Name, p.Shape.ToArray()))];
+
+    /// <summary>Gets one report per epoch trained.</summary>
+    public IReadOnlyList<TrainingProgress> TrainingHistory { get; }
+
+    /// <summary>Gets the ONNX graph as saved in the model.</summary>
+    public byte[] GetOnnxModel() => _graph.ToBytes();
+
+    /// <inheritdoc/>
+    public bool IsRowToRowMapper => _steps.IsRowToRowMapper;
+
+    /// <inheritdoc/>
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => _steps.GetOutputSchema(inputSchema);
+
+    /// <inheritdoc/>
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => _steps.GetRowToRowMapper(inputSchema);
+
+    /// <inheritdoc/>
+    public IDataView Transform(IDataView input) => _steps.Transform(input);
+
+    /// <summary>Saves the ML.NET components this model is made of.</summary>
+    void ICanSaveModel.Save(ModelSaveContext ctx) => _steps.Save(ctx);
+
+    /// <summary>Joins predicted tokens into text at <see cref="TargetLevel"/>.</summary>
+    /// <param name="tokens">The tokens.</param>
+    /// <returns>Characters joined with nothing, or words with single spaces.</returns>
+    public string Join(IEnumerable<string> tokens) => TargetTokens.Join(tokens, TargetLevel);
+
+    /// <summary>Decodes one source with the engine's beam search and returns the n best outputs with their attention weights.</summary>
+    /// <param name="sourceIds">Source token ids (key + 1, as the model reads its key column; <c>&lt;UNK&gt;</c> = 1).</param>
+    /// <param name="beamSize">Hypotheses kept per step (1 = greedy, the graph's decoding); null uses <see cref="Decoding"/>.</param>
+    /// <param name="nBest">How many outputs to return, best first; at most the beam size.</param>
+    /// <returns>The outputs, best first.</returns>
+    /// <exception cref="ArgumentException">The source is empty, or an id is outside the source vocabulary.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The beam size or n-best is not positive.</exception>
+    public IReadOnlyList<Seq2SeqPrediction> Decode(IReadOnlyList<int> sourceIds, int? beamSize = null, int nBest = 1) =>
+        _decoder.Decode(sourceIds, beamSize ?? Decoding.BeamSize, nBest);
+
+    /// <summary>Decodes many sources with the engine (greedy in batches, or beam search one by one).</summary>
+    internal Seq2SeqPrediction[] DecodeAll(int[][] sources, int beamSize) => _decoder.DecodeAll(sources, beamSize);
+
+    internal static SequenceToSequenceModel Create(Seq2SeqNetwork network, string[] sourceVocabulary, Vocabulary targetVocabulary, DecodingSettings decoding,
+        SequenceToSequenceOptions options, IDataView trainingData, IReadOnlyList<TrainingProgress> history)
+    {
+        var graph = Seq2SeqOnnx.Write(network, sourceVocabulary, targetVocabulary.Tokens, decoding, options.TargetLevel, options.SourceColumnName,
+            options.PredictedTokensColumnName, options.ScoreColumnName);
+        var steps = new EstimatorChain<ITransformer>().Append(OnnxStep.Estimator(OnnxStep.Context(), graph)).Fit(trainingData);
+        return new SequenceToSequenceModel(steps, network, graph, sourceVocabulary, targetVocabulary, decoding, options.TargetLevel,
+            options.SourceColumnName, options.PredictedTokensColumnName, options.ScoreColumnName, history);
+    }
+}

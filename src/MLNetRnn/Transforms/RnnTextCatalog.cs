@@ -1,0 +1,68 @@
+using Microsoft.ML;
+using MLNetRnn.Transforms;
+
+namespace MLNetRnn;
+
+/// <summary>
+/// MLNetRnn's text steps on ML.NET's <c>mlContext.Transforms.Text</c> catalog: tokenizers whose rule ML.NET lacks and the
+/// vocabulary that maps tokens to ids. What they fit is made of ML.NET components only, so a saved model needs no MLNetRnn.
+/// </summary>
+public static class RnnTextCatalog
+{
+    /// <summary>
+    /// Splits text into words and punctuation: runs of letters, marks and digits (an apostrophe, ’, ZWNJ or ZWJ between
+    /// two such runs joins them: <c>don't</c>), and every other non-space character with its combining marks, variation
+    /// selectors and ZWJ sequence as one token (so an emoji or a flag is one token). See <see cref="Text.WordTokenizer"/>.
+    /// </summary>
+    /// <param name="catalog">ML.NET's text transforms.</param>
+    /// <param name="outputColumnName">The vector-of-String column to add.</param>
+    /// <param name="inputColumnName">The String column to read; defaults to <paramref name="outputColumnName"/>.</param>
+    /// <param name="lowerCase">Lower-case first (each UTF-16 char, invariant culture, as ML.NET's NormalizeText). Default true.</param>
+    /// <param name="keepPunctuation">Keep punctuation and symbols as tokens (otherwise only words). Default true.</param>
+    /// <returns>An estimator made of ML.NET's NormalizeText and ONNX transforms; the tokenizer runs in ONNX Runtime.</returns>
+    /// <exception cref="ArgumentException">A column name is empty.</exception>
+    public static IEstimator<ITransformer> TokenizeWords(this TransformsCatalog.TextTransforms catalog, string outputColumnName, string? inputColumnName = null,
+        bool lowerCase = true, bool keepPunctuation = true)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return TokenizingSteps.Create(outputColumnName, inputColumnName, new TokenizerSettings(TokenizerSettings.Words, lowerCase, keepPunctuation, false));
+    }
+
+    /// <summary>
+    /// Splits text into characters as readers see them: a character with its combining marks, variation selectors and
+    /// ZWJ sequence, a flag (two regional indicators) or <c>"\r\n"</c> is one token. See <see cref="Text.CharacterTokenizer"/>.
+    /// </summary>
+    /// <param name="catalog">ML.NET's text transforms.</param>
+    /// <param name="outputColumnName">The vector-of-String column to add.</param>
+    /// <param name="inputColumnName">The String column to read; defaults to <paramref name="outputColumnName"/>.</param>
+    /// <param name="lowerCase">Lower-case first. Default false.</param>
+    /// <param name="keepWhitespace">Keep each whitespace character as a token. Default true.</param>
+    /// <returns>An estimator made of ML.NET components; the tokenizer runs in ONNX Runtime.</returns>
+    /// <exception cref="ArgumentException">A column name is empty.</exception>
+    public static IEstimator<ITransformer> TokenizeCharacters(this TransformsCatalog.TextTransforms catalog, string outputColumnName, string? inputColumnName = null,
+        bool lowerCase = false, bool keepWhitespace = true)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return TokenizingSteps.Create(outputColumnName, inputColumnName, new TokenizerSettings(TokenizerSettings.Characters, lowerCase, false, keepWhitespace));
+    }
+
+    /// <summary>
+    /// Fits a vocabulary on a token column (<c>&lt;PAD&gt;</c> = 0, <c>&lt;UNK&gt;</c> = 1, optional <c>&lt;BOS&gt;</c>/<c>&lt;EOS&gt;</c>,
+    /// then tokens by frequency) and maps tokens to keys: id = key + 1, unknown tokens → key 0 → <c>&lt;UNK&gt;</c>.
+    /// </summary>
+    /// <param name="catalog">ML.NET's text transforms.</param>
+    /// <param name="outputColumnName">The vector-of-key column to add.</param>
+    /// <param name="inputColumnName">The vector-of-String column to read; defaults to <paramref name="outputColumnName"/>.</param>
+    /// <param name="maxVocabularySize">The largest vocabulary, special tokens included. Default unlimited.</param>
+    /// <param name="minCount">The fewest training occurrences for a token to get its own id. Default 1.</param>
+    /// <param name="addBeginEnd">Reserve ids 2 and 3 for <c>&lt;BOS&gt;</c> and <c>&lt;EOS&gt;</c>. Default false.</param>
+    /// <returns>The estimator; it fits ML.NET's own key mapping.</returns>
+    /// <exception cref="ArgumentException">A column name is empty.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="minCount"/> is below 1, or <paramref name="maxVocabularySize"/> leaves no room beyond the special tokens.</exception>
+    public static TokenToIdEstimator MapTokensToIds(this TransformsCatalog.TextTransforms catalog, string outputColumnName, string? inputColumnName = null,
+        int maxVocabularySize = int.MaxValue, int minCount = 1, bool addBeginEnd = false)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new TokenToIdEstimator(outputColumnName, inputColumnName ?? outputColumnName, maxVocabularySize, minCount, addBeginEnd);
+    }
+}
