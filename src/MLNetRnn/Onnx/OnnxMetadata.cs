@@ -33,6 +33,9 @@ internal static class OnnxMetadata
     /// <summary>The column a graph writes first (tokens, scores, predicted tokens).</summary>
     public const string OutputColumn = "mlnetrnn.output_column";
 
+    /// <summary>Classifier: the column ML.NET steps after the graph fill with the predicted label key.</summary>
+    public const string PredictedLabelColumn = "mlnetrnn.predicted_label_column";
+
     public const string TokenizerKind = "tokenizer";
     public const string ClassifierKind = "sequence-classifier";
     public const string EncoderDecoderKind = "encoder-decoder";

@@ -1,6 +1,7 @@
 using MLNetRnn.Layers;
 using MLNetRnn.Classification;
 using MLNetRnn.Numerics;
+using MLNetRnn.Training;
 using MLNetRnn.Tests.TestSupport;
 
 namespace MLNetRnn.Tests.Classification;

@@ -132,7 +132,7 @@ public sealed class PretrainedEmbeddingsTests : IDisposable
         var e = Assert.Throws<ArgumentException>("weights", () => embeddings.Apply(vocabulary, new float[length]));
         Assert.Contains($"weights has {length} floats", e.Message);
         Assert.Contains("need 10", e.Message);
-        Assert.Throws<ArgumentNullException>("vocabulary", () => embeddings.Apply(null!, new float[10]));
+        Assert.Throws<ArgumentNullException>("vocabulary", () => embeddings.Apply((Vocabulary)null!, new float[10]));
     }
 
     [Fact]

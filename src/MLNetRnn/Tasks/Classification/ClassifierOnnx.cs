@@ -22,8 +22,9 @@ namespace MLNetRnn.Classification;
 internal static class ClassifierOnnx
 {
     public static OnnxModel Write(SequenceClassifierNetwork network, IReadOnlyList<string> labels, IReadOnlyList<string> vocabulary,
-        string featureColumn, string scoreColumn, string predictedTextColumn)
+        string featureColumn, string scoreColumn, string predictedLabelColumn)
     {
+        string predictedTextColumn = ClassifierSteps.TextColumn(predictedLabelColumn);
         var a = network.Architecture;
         var g = new OnnxGraphBuilder("sequence_classifier");
         string keys = g.Input(featureColumn, OnnxDataType.UInt32, OnnxDim.Of(1), OnnxDim.Symbol("T"));
@@ -58,6 +59,7 @@ internal static class ClassifierOnnx
         model.Metadata.Add(new(OnnxMetadata.Vocabulary, JsonSerializer.Serialize(vocabulary)));
         model.Metadata.Add(new(OnnxMetadata.InputColumn, featureColumn));
         model.Metadata.Add(new(OnnxMetadata.OutputColumn, scoreColumn));
+        model.Metadata.Add(new(OnnxMetadata.PredictedLabelColumn, predictedLabelColumn));
         return model;
     }
 

@@ -89,8 +89,7 @@ public sealed class SequenceClassificationModel : ITransformer, ICanSaveModel
     internal static SequenceClassificationModel Create(SequenceClassifierNetwork network, string[] labels, string[] vocabulary,
         SequenceClassificationOptions options, IDataView trainingData, IReadOnlyList<TrainingProgress> history)
     {
-        var graph = ClassifierOnnx.Write(network, labels, vocabulary, options.FeatureColumnName, options.ScoreColumnName,
-            ClassifierSteps.TextColumn(options.PredictedLabelColumnName));
+        var graph = ClassifierOnnx.Write(network, labels, vocabulary, options.FeatureColumnName, options.ScoreColumnName, options.PredictedLabelColumnName);
         var steps = ClassifierSteps.Build(graph, labels, trainingData, options.ScoreColumnName, options.PredictedLabelColumnName);
         return new SequenceClassificationModel(steps, network, graph, labels, vocabulary, options.FeatureColumnName,
             options.ScoreColumnName, options.PredictedLabelColumnName, history);
