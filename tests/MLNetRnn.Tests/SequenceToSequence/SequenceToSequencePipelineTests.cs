@@ -30,25 +30,29 @@ public sealed class SequenceToSequencePipelineTests : IClassFixture<SequenceToSe
         AssertOnnxEqualsEngine(_trained.Model, _trained.Test);
     }
 
-    public static TheoryData<AttentionScore?, RecurrentCellType, int, bool> Architectures() => new()
+    public static TheoryData<AttentionScore?, RecurrentCellType, int, bool, int> Architectures() => new()
     {
-        { AttentionScore.Dot, RecurrentCellType.Lstm, 2, false },
-        { AttentionScore.General, RecurrentCellType.Gru, 1, false },
-        { AttentionScore.Additive, RecurrentCellType.Lstm, 1, true },
-        { null, RecurrentCellType.SimpleRnn, 2, false },
-        { null, RecurrentCellType.Gru, 1, true },
+        { AttentionScore.Dot, RecurrentCellType.Lstm, 2, false, 1 },
+        { AttentionScore.General, RecurrentCellType.Gru, 1, false, 1 },
+        { AttentionScore.Additive, RecurrentCellType.Lstm, 1, true, 1 },
+        { null, RecurrentCellType.SimpleRnn, 2, false, 1 },
+        { null, RecurrentCellType.Gru, 1, true, 1 },
+        { AttentionScore.Dot, RecurrentCellType.Lstm, 2, false, 4 },
+        { AttentionScore.General, RecurrentCellType.Gru, 1, false, 3 },
+        { AttentionScore.Additive, RecurrentCellType.Lstm, 1, true, 5 },
+        { null, RecurrentCellType.SimpleRnn, 2, false, 2 },
     };
 
     [Theory]
     [MemberData(nameof(Architectures))]
-    public void OnnxGreedy_EqualsTheEnginesGreedy_ForEveryArchitecture(AttentionScore? attention, RecurrentCellType decoder, int decoderLayers, bool tie)
+    public void OnnxDecoding_EqualsTheEngines_ForEveryArchitectureAndBeam(AttentionScore? attention, RecurrentCellType decoder, int decoderLayers, bool tie, int beam)
     {
         var ml = new MLContext(seed: 1);
         var options = new SequenceToSequenceOptions
         {
             EmbeddingSize = 8, HiddenSize = 8, Epochs = 2, BatchSize = 16, LearningRate = 0.01f, Attention = attention, DecoderCell = decoder,
             EncoderCell = decoder == RecurrentCellType.SimpleRnn ? RecurrentCellType.Gru : RecurrentCellType.Lstm, DecoderLayers = decoderLayers,
-            EncoderLayers = 2, TieEmbeddings = tie, MaxOutputLength = 12, LengthPenalty = 0.6f,
+            EncoderLayers = 2, TieEmbeddings = tie, MaxOutputLength = 12, LengthPenalty = 0.6f, BeamSize = beam,
         };
         var model = Trained.Pipeline(ml, options).Fit(ml.Data.TakeRows(_trained.Train, 120));
         AssertOnnxEqualsEngine(model, _trained.Test);
@@ -141,7 +145,7 @@ public sealed class SequenceToSequencePipelineTests : IClassFixture<SequenceToSe
         int[][] ids = MLNetRnn.DataViews.ColumnReader.TokenIds(scored, "SourceIds");
         string[][] tokens = RoundTrip.Tokens(scored, "PredictedTokens");
         float[][] scores = RoundTrip.Scores(scored, "Score");
-        var engine = model.LastTransformer.DecodeAll(ids, 1);
+        var engine = model.LastTransformer.DecodeAll(ids, model.LastTransformer.Decoding.BeamSize);
         for (int i = 0; i < ids.Length; i++)
         {
             Assert.Equal(engine[i].Tokens, tokens[i]);

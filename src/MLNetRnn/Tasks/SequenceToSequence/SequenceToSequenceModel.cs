@@ -9,15 +9,15 @@ namespace MLNetRnn.SequenceToSequence;
 
 /// <summary>
 /// A trained encoder–decoder. As an ML.NET transformer it adds the predicted tokens (vector of String) and their score
-/// (vector of one Single) for each source; the decoding runs inside an ONNX graph (ML.NET's ONNX transform), so a model
-/// saved with <c>mlContext.Model.Save</c> decodes in any ML.NET app without MLNetRnn. <see cref="Decode"/> adds what the
-/// graph does not: beam search with n-best lists and attention weights, run by the engine on the same weights.
+/// (vector of one Single) for each source; the decoding (greedy, or beam search when <see cref="DecodingSettings.BeamSize"/>
+/// is above 1) runs inside the ONNX graph (ML.NET's ONNX transform), so a model saved with <c>mlContext.Model.Save</c>
+/// decodes in any ML.NET app without MLNetRnn, as the engine does. <see cref="Decode"/> adds what the graph does not
+/// return: n-best lists and attention weights, and other beam sizes, computed by the engine on the same weights.
 /// </summary>
 /// <remarks>
-/// The graph decodes greedily (<see cref="DecodingSettings.MaxOutputLength"/> and <see cref="DecodingSettings.LengthPenalty"/>
-/// apply; <see cref="DecodingSettings.BeamSize"/> is <see cref="Decode"/>'s default). Joining tokens into text is left to
-/// the reader (<see cref="TargetLevel"/>: characters join with nothing, words with a space): ONNX at the opset ML.NET's
-/// tools check (17) has no string concatenation. Safe to use from many threads.
+/// Joining tokens into text is left to the reader (<see cref="Join"/>; <see cref="TargetLevel"/>: characters join with
+/// nothing, words with a space): ONNX at opset 17, the newest that Debian's ONNX checker knows, has no string
+/// concatenation. Safe to use from many threads.
 /// </remarks>
 public sealed class SequenceToSequenceModel : ITransformer, ICanSaveModel
 {
@@ -52,7 +52,7 @@ public sealed class SequenceToSequenceModel : ITransformer, ICanSaveModel
     /// <summary>Gets how targets are split into tokens and predictions joined back.</summary>
     public TokenLevel TargetLevel { get; }
 
-    /// <summary>Gets the decoding settings: the graph's maximum length and length penalty, and <see cref="Decode"/>'s default beam.</summary>
+    /// <summary>Gets the decoding settings of the graph (beam size, maximum length, length penalty); also <see cref="Decode"/>'s defaults.</summary>
     public DecodingSettings Decoding { get; }
 
     /// <summary>Gets the target vocabulary (<c>&lt;PAD&gt;</c>, <c>&lt;UNK&gt;</c>, <c>&lt;BOS&gt;</c>, <c>&lt;EOS&gt;</c>, then tokens).</summary>

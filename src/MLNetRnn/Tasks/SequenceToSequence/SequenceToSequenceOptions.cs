@@ -96,7 +96,7 @@ public sealed class SequenceToSequenceOptions
     /// <summary>Gets or sets epochs without validation improvement before stopping. Default 3.</summary>
     public int EarlyStoppingPatience { get; set; } = 3;
 
-    /// <summary>Gets or sets the beam size of the decoding the model runs in <c>Transform</c> (1 = greedy). Default 5.</summary>
+    /// <summary>Gets or sets the beam size of the decoding inside the model's ONNX graph, which <c>Transform</c> runs (1 = greedy). Default 5.</summary>
     public int BeamSize { get; set; } = 5;
 
     /// <summary>Gets or sets the longest output, in tokens. Default 50.</summary>
