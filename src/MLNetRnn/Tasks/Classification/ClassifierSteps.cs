@@ -40,7 +40,7 @@ internal static class ClassifierSteps
                 .Append(ml.Transforms.Conversion.Hash(hashing))
                 .Append(ml.Transforms.Conversion.MapValue(predictedLabelColumn, pairs, hash, treatValuesAsKeyType: true))
                 .Append(ml.Transforms.DropColumns(text, hash))
-                .Fit(trainingData);
+                .Fit(new EmptyDataView(trainingData.Schema)); // schema checks only: no row is read
         }
     }
 

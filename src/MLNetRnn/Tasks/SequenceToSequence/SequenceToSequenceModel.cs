@@ -27,11 +27,13 @@ public sealed class SequenceToSequenceModel : ITransformer, ICanSaveModel
     private readonly OnnxModel _graph;
     private readonly Vocabulary _targetVocabulary;
     private readonly string[] _sourceVocabulary;
+    private readonly DataViewSchema _inputSchema;
 
     private SequenceToSequenceModel(ITransformer steps, Seq2SeqNetwork network, OnnxModel graph, string[] sourceVocabulary,
         Vocabulary targetVocabulary, DecodingSettings decoding, TokenLevel level, string sourceColumn, string tokensColumn, string scoreColumn,
-        IReadOnlyList<TrainingProgress> history)
+        IReadOnlyList<TrainingProgress> history, DataViewSchema inputSchema)
     {
+        _inputSchema = inputSchema;
         _steps = steps;
         _network = network;
         _graph = graph;
@@ -97,6 +99,18 @@ public sealed class SequenceToSequenceModel : ITransformer, ICanSaveModel
     /// <summary>Saves the ML.NET components this model is made of.</summary>
     void ICanSaveModel.Save(ModelSaveContext ctx) => _steps.Save(ctx);
 
+    /// <summary>The same weights with other decoding settings in the graph (for example greedy vs beam 5); it can be saved too.</summary>
+    /// <param name="decoding">The new settings.</param>
+    /// <returns>A new model; this one is unchanged.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">A setting is out of range.</exception>
+    public SequenceToSequenceModel WithDecoding(DecodingSettings decoding)
+    {
+        ArgumentNullException.ThrowIfNull(decoding);
+        decoding.Validate();
+        return Build(_network, _sourceVocabulary, _targetVocabulary, decoding, TargetLevel, SourceColumnName, PredictedTokensColumnName, ScoreColumnName,
+            TrainingHistory, _inputSchema);
+    }
+
     /// <summary>Joins predicted tokens into text at <see cref="TargetLevel"/>.</summary>
     /// <param name="tokens">The tokens.</param>
     /// <returns>Characters joined with nothing, or words with single spaces.</returns>
@@ -116,12 +130,16 @@ public sealed class SequenceToSequenceModel : ITransformer, ICanSaveModel
     internal Seq2SeqPrediction[] DecodeAll(int[][] sources, int beamSize) => _decoder.DecodeAll(sources, beamSize);
 
     internal static SequenceToSequenceModel Create(Seq2SeqNetwork network, string[] sourceVocabulary, Vocabulary targetVocabulary, DecodingSettings decoding,
-        SequenceToSequenceOptions options, IDataView trainingData, IReadOnlyList<TrainingProgress> history)
+        SequenceToSequenceOptions options, IDataView trainingData, IReadOnlyList<TrainingProgress> history) =>
+        Build(network, sourceVocabulary, targetVocabulary, decoding, options.TargetLevel, options.SourceColumnName, options.PredictedTokensColumnName,
+            options.ScoreColumnName, history, trainingData.Schema);
+
+    private static SequenceToSequenceModel Build(Seq2SeqNetwork network, string[] sourceVocabulary, Vocabulary targetVocabulary, DecodingSettings decoding,
+        TokenLevel level, string sourceColumn, string tokensColumn, string scoreColumn, IReadOnlyList<TrainingProgress> history, DataViewSchema inputSchema)
     {
-        var graph = Seq2SeqOnnx.Write(network, sourceVocabulary, targetVocabulary.Tokens, decoding, options.TargetLevel, options.SourceColumnName,
-            options.PredictedTokensColumnName, options.ScoreColumnName);
-        var steps = new EstimatorChain<ITransformer>().Append(OnnxStep.Estimator(OnnxStep.Context(), graph)).Fit(trainingData);
-        return new SequenceToSequenceModel(steps, network, graph, sourceVocabulary, targetVocabulary, decoding, options.TargetLevel,
-            options.SourceColumnName, options.PredictedTokensColumnName, options.ScoreColumnName, history);
+        var graph = Seq2SeqOnnx.Write(network, sourceVocabulary, targetVocabulary.Tokens, decoding, level, sourceColumn, tokensColumn, scoreColumn);
+        var steps = new EstimatorChain<ITransformer>().Append(OnnxStep.Estimator(OnnxStep.Context(), graph)).Fit(new EmptyDataView(inputSchema));
+        return new SequenceToSequenceModel(steps, network, graph, sourceVocabulary, targetVocabulary, decoding, level, sourceColumn, tokensColumn, scoreColumn,
+            history, inputSchema);
     }
 }
