@@ -47,6 +47,26 @@ public static class RnnTextCatalog
     }
 
     /// <summary>
+    /// Splits text into subword tokens with a Microsoft.ML.Tokenizers tokenizer: Tiktoken (for example
+    /// <c>TiktokenTokenizer.CreateForEncoding("cl100k_base")</c> with its Data package), BPE from vocabulary and merges
+    /// files (<c>BpeTokenizer.Create</c>), WordPiece or Bert from a vocab.txt (<c>WordPieceTokenizer.Create</c>,
+    /// <c>BertTokenizer.Create</c>). Map the tokens to ids with <see cref="MapTokensToIds"/>.
+    /// </summary>
+    /// <param name="catalog">ML.NET's text transforms.</param>
+    /// <param name="outputColumnName">The vector-of-String column to add.</param>
+    /// <param name="inputColumnName">The String column to read.</param>
+    /// <param name="tokenizer">The tokenizer; its token strings become the tokens.</param>
+    /// <returns>The estimator. Its fitted step works in-process but is not saved in model files: see <see cref="SubwordTokenizingEstimator"/>.</returns>
+    /// <exception cref="ArgumentException">A column name is empty.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="tokenizer"/> is null.</exception>
+    public static SubwordTokenizingEstimator TokenizeSubwords(this TransformsCatalog.TextTransforms catalog, string outputColumnName, string inputColumnName,
+        Microsoft.ML.Tokenizers.Tokenizer tokenizer)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new SubwordTokenizingEstimator(outputColumnName, inputColumnName, tokenizer);
+    }
+
+    /// <summary>
     /// Fits a vocabulary on a token column (<c>&lt;PAD&gt;</c> = 0, <c>&lt;UNK&gt;</c> = 1, optional <c>&lt;BOS&gt;</c>/<c>&lt;EOS&gt;</c>,
     /// then tokens by frequency) and maps tokens to keys: id = key + 1, unknown tokens → key 0 → <c>&lt;UNK&gt;</c>.
     /// </summary>
