@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Xml;
 using System.Xml.Linq;
-using MLNetRnn.Models;
+using MLNetRnn.SequenceToSequence;
 
 namespace MLNetRnn.Cli;
 

@@ -1,16 +1,21 @@
 using System.CommandLine;
-using MLNetRnn.Models;
-using MLNetRnn.Pipeline;
+using Microsoft.ML;
+using MLNetRnn.DataViews;
+using MLNetRnn.SequenceToSequence;
 
 namespace MLNetRnn.Cli;
 
 /// <summary>
 /// <c>mlnet-rnn evaluate --model M.zip --data F [--beam N] [--json]</c>: for a classifier accuracy, macro-F1, log-loss and
-/// count on labelled data; for an encoder–decoder exact match, token error rate, BLEU and count against reference targets.
+/// count on labelled data (ML.NET's multiclass evaluator); for an encoder–decoder exact match, token error rate, BLEU and
+/// count against reference targets: greedy decoding of a greedy model is the loaded ML.NET model's own output; any beam
+/// search (and greedy decoding of a model saved with a beam) is the engine's, on the same weights.
 /// </summary>
 internal static class EvaluateCommand
 {
     private const string ReferenceColumn = "mlnet-rnn.reference";
+    private const string LabelTextColumn = "mlnet-rnn.label";
+    private const string LabelKeyColumn = "mlnet-rnn.label.key";
 
     public static Command Create()
     {
@@ -25,49 +30,80 @@ internal static class EvaluateCommand
         var command = new Command("evaluate", "Score a model on labelled data.") { model, data, inputColumn, labelColumn, targetColumn, beam, separator, json };
         command.SetAction(p =>
         {
-            var parts = ModelParts.Load(p.GetRequiredValue(model));
-            parts.RejectUnless(ModelParts.Classification, p, labelColumn);
-            parts.RejectUnless(ModelParts.SequenceToSequence, p, targetColumn, beam);
-            string input = parts.Tokenizer.InputColumnName;
-            string file = p.GetRequiredValue(data);
+            var file = ModelFile.Read(p.GetRequiredValue(model));
+            file.RejectUnless(ModelFile.Classification, p, labelColumn);
+            file.RejectUnless(ModelFile.SequenceToSequence, p, targetColumn, beam);
+            string input = file.RequireTextColumn();
+            string path = p.GetRequiredValue(data);
             string? separatorValue = p.GetValue(separator);
-            bool asJson = p.GetValue(json);
-            if (parts.EncoderDecoder is { } encoderDecoder)
+            var ml = new MLContext(seed: 0);
+            if (!file.IsClassifier)
             {
-                var rows = CliData.Load(file, separatorValue, "--source-column / --target-column",
+                var rows = CliData.Load(ml, path, separatorValue, "--source-column / --target-column",
                     (p.GetValue(inputColumn) ?? input, input), (p.GetValue(targetColumn)!, ReferenceColumn));
-                return RunSequenceToSequence(parts, encoderDecoder, rows, p.GetValue(beam), asJson);
+                return RunSequenceToSequence(ml, file, rows, p.GetValue(beam), p.GetValue(json));
             }
 
-            return RunClassification(parts, CliData.Load(file, separatorValue, "--text-column / --label-column", (p.GetValue(inputColumn) ?? input, input), (p.GetValue(labelColumn)!, "Label")), asJson);
+            var labelled = CliData.Load(ml, path, separatorValue, "--text-column / --label-column", (p.GetValue(inputColumn) ?? input, input), (p.GetValue(labelColumn)!, LabelTextColumn));
+            return RunClassification(ml, file, labelled, path, p.GetValue(labelColumn)!, p.GetValue(json));
         });
         return command;
     }
 
-    private static int RunClassification(ModelParts parts, Data.DataView data, bool json)
+    private static int RunClassification(MLContext ml, ModelFile file, IDataView data, string path, string labelColumn, bool json)
     {
-        var metrics = new RnnContext(seed: 0).SequenceClassification.Evaluate(parts.Transform(data, parts.Head), "Label", parts.Classifier!.ScoreColumnName);
-        Print(json, MetricsJson.Of(metrics), metrics);
-        return 0;
-    }
+        var model = file.Load(ml);
+        string score = file.OutputColumn;
+        string[] classes = ModelFile.ScoreLabels(model.GetOutputSchema(data.Schema)[score]);
+        string[] labels = CliData.RequiredText(data, LabelTextColumn, $"label (column '{labelColumn}')", path);
+        if (labels.Length == 0)
+        {
+            throw new ArgumentException($"Data file '{path}' has no rows to evaluate; give it labelled texts.");
+        }
 
-    private static int RunSequenceToSequence(ModelParts parts, SequenceToSequenceModel model, Data.DataView data, int? beam, bool json)
-    {
-        var decoder = beam is { } b ? model.WithDecoding(model.Decoding with { BeamSize = b }) : model;
-        var metrics = new RnnContext(seed: 0).SequenceToSequence.Evaluate(parts.Transform(data, decoder), ReferenceColumn, model.PredictedTokensColumnName, model.TargetLevel);
-        Print(json, MetricsJson.Of(metrics), metrics);
-        return 0;
-    }
-
-    private static void Print(bool json, object metricsJson, object metrics)
-    {
+        LabelClasses.RequireKnown(labels, classes, path, "the model's");
+        var labelled = LabelClasses.MapToKeys(ml, LabelKeyColumn, LabelTextColumn, classes).Fit(data).Transform(data);
+        var metrics = ml.MulticlassClassification.Evaluate(model.Transform(labelled), LabelKeyColumn, score, file.PredictedLabelColumn);
         if (json)
         {
-            JsonOut.Line(metricsJson);
+            JsonOut.Line(MetricsJson.Of(metrics));
+        }
+        else
+        {
+            Console.Write(MetricsJson.Describe(metrics, classes));
+        }
+
+        return 0;
+    }
+
+    private static int RunSequenceToSequence(MLContext ml, ModelFile file, IDataView data, int? beamOption, bool json)
+    {
+        var parts = file.ReadSequenceToSequence();
+        int beam = beamOption ?? parts.Decoding.BeamSize;
+        var scored = file.Load(ml).Transform(data);
+        SequenceToSequenceMetrics metrics;
+        if (beam == 1 && parts.Decoding.BeamSize == 1)
+        {
+            // The saved graph decodes greedily: score what any ML.NET app gets from this model.
+            metrics = ml.SequenceToSequence.Evaluate(scored, ReferenceColumn, file.OutputColumn, parts.Level);
+        }
+        else
+        {
+            // Beam search (or greedy decoding of a model whose graph runs a beam): the engine decodes on the same weights.
+            var predictions = parts.Decoder.DecodeAll(ColumnReader.TokenIds(scored, file.IdsColumn), beam);
+            string[][] references = [.. ColumnReader.Text(data, ReferenceColumn).Select(t => TargetTokens.Split(t, parts.Level))];
+            metrics = SequenceToSequenceMetrics.Compute(references, [.. predictions.Select(p => p.Tokens)]);
+        }
+
+        if (json)
+        {
+            JsonOut.Line(MetricsJson.Of(metrics));
         }
         else
         {
             Console.WriteLine(metrics);
         }
+
+        return 0;
     }
 }

@@ -1,13 +1,15 @@
 using System.CommandLine;
+using Microsoft.ML;
 using MLNetRnn.Layers;
-using MLNetRnn.Pipeline;
 using MLNetRnn.Tensors;
 
 namespace MLNetRnn.Cli;
 
 /// <summary>
-/// <c>mlnet-rnn inspect --model F [--json]</c>: task, components, architecture, vocabulary sizes (labels for a classifier,
-/// target vocabulary and decoding for an encoder–decoder), tensors with shapes, per-tensor and total parameter counts.
+/// <c>mlnet-rnn inspect --model F [--json]</c>: for a model .zip its task, ML.NET steps, our ONNX graphs, tokenizer and
+/// text column, architecture, vocabulary sizes (labels for a classifier, target vocabulary and decoding for an
+/// encoder–decoder), and the rebuilt network's tensors under PyTorch names with shapes and parameter counts; for a
+/// state-dict .npz its tensors.
 /// </summary>
 internal static class InspectCommand
 {
@@ -15,7 +17,7 @@ internal static class InspectCommand
     {
         var model = new Option<string>("--model") { Description = "A model .zip, or a PyTorch-style state_dict .npz.", Required = true };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table." };
-        var command = new Command("inspect", "Show a model's task, layers, tensor shapes and parameter counts.") { model, json };
+        var command = new Command("inspect", "Show a model's task, steps, layers, tensor shapes and parameter counts.") { model, json };
         command.SetAction(parse => Run(parse.GetRequiredValue(model), parse.GetValue(json)));
         return command;
     }
@@ -27,47 +29,96 @@ internal static class InspectCommand
             throw new FileNotFoundException($"Model file '{Path.GetFullPath(path)}' does not exist; check the --model path.");
         }
 
-        ModelManifest? manifest = Path.GetExtension(path).Equals(".npz", StringComparison.OrdinalIgnoreCase) ? null : new RnnContext(seed: 0).Model.ReadManifest(path);
-        var tensors = NpzFile.Read(path).Select(kv => (Name: kv.Key, Shape: kv.Value.Shape, Count: kv.Value.Count)).ToList();
-        long total = tensors.Sum(t => t.Count);
-        ModelParts? parts = manifest?.Task is ModelParts.Classification or ModelParts.SequenceToSequence ? ModelParts.Load(path, manifest) : null;
-        var encoderDecoder = parts?.EncoderDecoder;
-        object? architecture = parts?.Architecture;
-        int? vocabulary = parts?.Ids.Vocabulary.Count;
-        int? targetVocabulary = encoderDecoder?.TargetVocabulary.Count;
-        IReadOnlyList<string>? labels = parts?.Classifier?.Labels;
+        if (Path.GetExtension(path).Equals(".npz", StringComparison.OrdinalIgnoreCase))
+        {
+            var arrays = NpzFile.Read(path).Select(kv => new Tensor(kv.Key, kv.Value.Shape, kv.Value.Count)).ToList();
+            Print(json, new Description(Path.GetFullPath(path), null, [], [], null, null, null, null, null, null, null, arrays));
+            return 0;
+        }
+
+        var file = ModelFile.Read(path);
+        var steps = Flatten(file.Load(new MLContext(seed: 0))).Select(TypeName).ToList();
+        var graphs = file.Zip.Graphs.Select(g => new Graph(g.Entry, g.Model.MetadataValue(Onnx.OnnxMetadata.Kind)!)).ToList();
+        Description d;
+        if (file.IsClassifier)
+        {
+            var (network, labels, vocabulary) = file.ReadClassifier();
+            d = new Description(Path.GetFullPath(path), file.Task, steps, graphs, file.TextColumn, file.Tokenizer, network.Architecture, vocabulary.Length, null, labels, null,
+                Tensors(network.Parameters));
+        }
+        else
+        {
+            var s = file.ReadSequenceToSequence();
+            d = new Description(Path.GetFullPath(path), file.Task, steps, graphs, file.TextColumn, file.Tokenizer, s.Network.Architecture, s.SourceVocabulary.Length,
+                s.TargetVocabulary.Length, null, s.Decoding, Tensors(s.Network.Parameters));
+        }
+
+        Print(json, d);
+        return 0;
+    }
+
+    /// <summary>The transformers of a loaded model in order, nested chains (a tokenizer's steps, a trainer's) opened up.</summary>
+    internal static IEnumerable<ITransformer> Flatten(ITransformer transformer) => transformer is IEnumerable<ITransformer> chain
+        ? chain.SelectMany(Flatten)
+        : [transformer];
+
+    private static string TypeName(ITransformer transformer)
+    {
+        string name = transformer.GetType().Name;
+        int tick = name.IndexOf('`', StringComparison.Ordinal);
+        return tick < 0 ? name : name[..tick];
+    }
+
+    private static List<Tensor> Tensors(ParameterStore store) => [.. store.Parameters.Select(p => new Tensor(p.Name, p.Shape.ToArray(), p.Length))];
+
+    private static void Print(bool json, Description d)
+    {
+        long total = d.Tensors.Sum(t => t.Count);
         if (json)
         {
             JsonOut.Line(new
             {
-                model = Path.GetFullPath(path), format = manifest?.Format, formatVersion = manifest?.FormatVersion, libraryVersion = manifest?.LibraryVersion, task = manifest?.Task,
-                components = manifest?.Components.Select(c => new { c.Name, c.Kind }), architecture, vocabulary, targetVocabulary, labels, decoding = encoderDecoder?.Decoding,
-                tensors = tensors.Select(t => new { name = t.Name, shape = t.Shape, parameters = t.Count }), totalParameters = total,
+                model = d.Path, task = d.Task, steps = d.Steps, graphs = d.Graphs.Select(g => new { entry = g.Entry, kind = g.Kind }),
+                textColumn = d.TextColumn,
+                tokenizer = d.Tokenizer is { } t ? new { tokenizer = t.Tokenizer, lowerCase = t.LowerCase, keepPunctuation = t.KeepPunctuation, keepWhitespace = t.KeepWhitespace, pattern = t.Pattern } : null,
+                architecture = d.Architecture, vocabulary = d.Vocabulary, targetVocabulary = d.TargetVocabulary, labels = d.Labels, decoding = d.Decoding,
+                tensors = d.Tensors.Select(t => new { name = t.Name, shape = t.Shape, parameters = t.Count }), totalParameters = total,
             });
-            return 0;
+            return;
         }
 
-        if (manifest is not null)
+        if (d.Task is not null)
         {
-            Console.WriteLine($"{manifest.Format} v{manifest.FormatVersion} (MLNetRnn {manifest.LibraryVersion}), task {manifest.Task ?? "-"}");
-            Console.WriteLine($"components: {string.Join(" -> ", manifest.Components.Select(c => c.Kind))}");
-            if (architecture is not null)
+            Console.WriteLine($"ML.NET model, task {d.Task}");
+            Console.WriteLine($"steps: {string.Join(" -> ", d.Steps)}");
+            Console.WriteLine($"graphs: {string.Join(", ", d.Graphs.Select(g => $"{g.Kind} ({g.Entry})"))}");
+            if (d.Tokenizer is { } t)
             {
-                Console.WriteLine($"architecture: {architecture}");
-                Console.WriteLine(encoderDecoder is { } e
-                    ? $"vocabulary: source {vocabulary} tokens, target {targetVocabulary} tokens; decoding: beam {e.Decoding.BeamSize}, max length {e.Decoding.MaxOutputLength}, length penalty {e.Decoding.LengthPenalty}"
-                    : $"vocabulary: {vocabulary} tokens; labels: {string.Join(", ", labels!)}");
+                Console.WriteLine($"text column: {d.TextColumn}; tokenizer: {t.Tokenizer}, lower-case {t.LowerCase}, "
+                    + (t.Tokenizer == Transforms.TokenizerSettings.Words ? $"keep punctuation {t.KeepPunctuation}" : $"keep whitespace {t.KeepWhitespace}"));
             }
+
+            Console.WriteLine($"architecture: {d.Architecture}");
+            Console.WriteLine(d.Decoding is { } decoding
+                ? $"vocabulary: source {d.Vocabulary} tokens, target {d.TargetVocabulary} tokens; decoding: beam {decoding.BeamSize}, max length {decoding.MaxOutputLength}, length penalty {decoding.LengthPenalty}"
+                : $"vocabulary: {d.Vocabulary} tokens; labels: {string.Join(", ", d.Labels ?? [])}");
         }
 
-        int width = Math.Max(6, tensors.Count == 0 ? 0 : tensors.Max(t => t.Name.Length));
+        int width = Math.Max(6, d.Tensors.Count == 0 ? 0 : d.Tensors.Max(t => t.Name.Length));
         Console.WriteLine($"{"tensor".PadRight(width)}  {"shape",-14} {"parameters",12}");
-        foreach (var t in tensors)
+        foreach (var t in d.Tensors)
         {
             Console.WriteLine($"{t.Name.PadRight(width)}  {ParameterStore.FormatShape(t.Shape),-14} {t.Count,12:N0}");
         }
 
         Console.WriteLine($"{"total".PadRight(width)}  {string.Empty,-14} {total,12:N0}");
-        return 0;
     }
+
+    private sealed record Tensor(string Name, int[] Shape, long Count);
+
+    private sealed record Graph(string Entry, string Kind);
+
+    private sealed record Description(string Path, string? Task, IReadOnlyList<string> Steps, IReadOnlyList<Graph> Graphs, string? TextColumn,
+        Transforms.TokenizerSettings? Tokenizer, object? Architecture, int? Vocabulary, int? TargetVocabulary, IReadOnlyList<string>? Labels,
+        SequenceToSequence.DecodingSettings? Decoding, IReadOnlyList<Tensor> Tensors);
 }

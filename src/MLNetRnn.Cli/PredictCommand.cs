@@ -1,13 +1,15 @@
 using System.CommandLine;
-using MLNetRnn.Data;
-using MLNetRnn.Models;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MLNetRnn.DataViews;
 
 namespace MLNetRnn.Cli;
 
 /// <summary>
 /// <c>mlnet-rnn predict --model M.zip (--input TEXT | --data F) [--json]</c>: for a classifier the label, probabilities,
-/// and the tokens and ids the model used; for an encoder–decoder the output, its tokens and score, the n-best list
-/// (<c>--beam</c>, <c>--nbest</c>) and optionally an SVG heat map of the attention (<c>--attention OUT.svg</c>).
+/// and the tokens and ids the model used (the ML.NET model run as any app would run it); for an encoder–decoder the
+/// output, its tokens and score, the n-best list (<c>--beam</c>, <c>--nbest</c>, the engine's beam search on the saved
+/// weights) and optionally an SVG heat map of the attention (<c>--attention OUT.svg</c>).
 /// </summary>
 internal static class PredictCommand
 {
@@ -42,77 +44,114 @@ internal static class PredictCommand
         });
         command.SetAction(p =>
         {
-            var parts = ModelParts.Load(p.GetRequiredValue(model));
-            parts.RejectUnless(ModelParts.SequenceToSequence, p, beam, nbest, attention);
-            string column = parts.Tokenizer.InputColumnName;
+            var file = ModelFile.Read(p.GetRequiredValue(model));
+            file.RejectUnless(ModelFile.SequenceToSequence, p, beam, nbest, attention);
+            string column = file.RequireTextColumn();
             string? text = p.GetValue(input);
-            DataView rows = text is not null
-                ? new DataView([(column, (Array)new[] { text })])
-                : CliData.Load(p.GetValue(data)!, p.GetValue(separator), parts.EncoderDecoder is null ? "--text-column" : "--source-column", (p.GetValue(inputColumn) ?? column, column));
+            var ml = new MLContext(seed: 0);
+            IDataView rows = text is not null
+                ? CliData.OneText(ml, column, text)
+                : CliData.Load(ml, p.GetValue(data)!, p.GetValue(separator), file.IsClassifier ? "--text-column" : "--source-column", (p.GetValue(inputColumn) ?? column, column));
+            var output = file.Load(ml).Transform(rows);
             bool asJson = p.GetValue(json);
-            return parts.EncoderDecoder is { } encoderDecoder
-                ? RunSequenceToSequence(parts, encoderDecoder, rows, text is null, p.GetValue(beam), p.GetValue(nbest), p.GetValue(attention), asJson)
-                : RunClassification(parts, rows, asJson);
+            return file.IsClassifier
+                ? RunClassification(file, output, asJson)
+                : RunSequenceToSequence(file, output, text is null, p.GetValue(beam), p.GetValue(nbest), p.GetValue(attention), asJson);
         });
         return command;
     }
 
-    private static int RunClassification(ModelParts parts, DataView rows, bool json)
+    /// <summary>Prints each row as the model's cursor reaches it (one pass of the model over the data).</summary>
+    private static int RunClassification(ModelFile file, IDataView output, bool json)
     {
-        var classifier = parts.Classifier!;
-        var output = parts.Transform(rows, classifier);
-        var tokens = output.GetColumn<string[]>(parts.Tokenizer.OutputColumnName);
-        var ids = output.GetColumn<int[]>(parts.Ids.OutputColumnName);
-        var labels = output.GetColumn<string>(classifier.PredictedLabelColumnName);
-        var scores = output.GetColumn<float[]>(classifier.ScoreColumnName);
-        var classes = classifier.Labels;
-        for (int i = 0; i < output.RowCount; i++)
+        string[] classes = ModelFile.ScoreLabels(output.Schema[file.OutputColumn]);
+        var schema = output.Schema;
+        using var cursor = output.GetRowCursor([schema[file.TokensColumn], schema[file.IdsColumn], schema[file.PredictedLabelColumn], schema[file.OutputColumn]]);
+        var getTokens = cursor.GetGetter<VBuffer<ReadOnlyMemory<char>>>(schema[file.TokensColumn]);
+        var getKeys = cursor.GetGetter<VBuffer<uint>>(schema[file.IdsColumn]);
+        var getLabel = LabelGetter(cursor, schema[file.PredictedLabelColumn], classes);
+        var getScores = cursor.GetGetter<VBuffer<float>>(schema[file.OutputColumn]);
+        VBuffer<ReadOnlyMemory<char>> tokens = default;
+        VBuffer<uint> keys = default;
+        VBuffer<float> scores = default;
+        while (cursor.MoveNext())
         {
+            getTokens(ref tokens);
+            getKeys(ref keys);
+            getScores(ref scores);
+            string label = getLabel();
+            float[] probabilities = [.. scores.DenseValues()];
             if (json)
             {
-                var probabilities = new Dictionary<string, double>();
-                for (int c = 0; c < classes.Count; c++)
+                var byClass = new Dictionary<string, double>();
+                for (int c = 0; c < classes.Length; c++)
                 {
-                    probabilities[classes[c]] = JsonOut.Round(scores[i][c]);
+                    byClass[classes[c]] = JsonOut.Round(probabilities[c]);
                 }
 
-                JsonOut.Line(new { label = labels[i], probabilities, tokens = tokens[i], ids = ids[i] });
+                int[] ids = [.. keys.DenseValues().Select(k => checked((int)k + 1))]; // network ids: key + 1, unknown key 0 = <UNK> 1
+                JsonOut.Line(new { label, probabilities = byClass, tokens = tokens.DenseValues().Select(t => t.ToString()), ids });
             }
             else
             {
-                int best = classes.ToList().IndexOf(labels[i]);
-                Console.WriteLine($"{labels[i]}\t{scores[i][best]:F3}");
+                Console.WriteLine($"{label}\t{probabilities[Array.IndexOf(classes, label)]:F3}");
             }
         }
 
         return 0;
     }
 
-    private static int RunSequenceToSequence(ModelParts parts, SequenceToSequenceModel model, DataView rows, bool fromFile, int? beamOption, int nbest, string? svgPath, bool json)
+    /// <summary>
+    /// Reads the predicted label as text: the label itself after <c>MapKeyToValue</c> (as <c>train classify</c> saves
+    /// it), or the key of a model that ends at the trainer, turned into its class.
+    /// </summary>
+    private static Func<string> LabelGetter(DataViewRowCursor cursor, DataViewSchema.Column column, string[] classes)
     {
-        int beam = beamOption ?? model.Decoding.BeamSize;
+        if (column.Type is KeyDataViewType)
+        {
+            var getKey = cursor.GetGetter<uint>(column);
+            uint key = 0;
+            return () =>
+            {
+                getKey(ref key);
+                return key >= 1 && key <= classes.Length ? classes[key - 1] : string.Empty;
+            };
+        }
+
+        var getText = cursor.GetGetter<ReadOnlyMemory<char>>(column);
+        ReadOnlyMemory<char> text = default;
+        return () =>
+        {
+            getText(ref text);
+            return text.ToString();
+        };
+    }
+
+    private static int RunSequenceToSequence(ModelFile file, IDataView output, bool fromFile, int? beamOption, int nbest, string? svgPath, bool json)
+    {
+        var parts = file.ReadSequenceToSequence();
+        int beam = beamOption ?? parts.Decoding.BeamSize;
         if (nbest > beam)
         {
             throw new ArgumentException($"--nbest {nbest} is more than the model's beam size {beam}; pass --beam {nbest} or more.");
         }
 
-        if (svgPath is not null && model.Architecture.Attention is null)
+        if (svgPath is not null && parts.Network.Architecture.Attention is null)
         {
-            throw new InvalidOperationException($"'{parts.Path}' was trained without attention (--attention none), so there are no weights to draw; drop --attention.");
+            throw new InvalidOperationException($"'{file.Path}' was trained without attention (--attention none), so there are no weights to draw; drop --attention.");
         }
 
-        var prepared = parts.Prepare(rows);
-        string[] texts = prepared.GetColumn<string>(parts.Tokenizer.InputColumnName);
-        string[][] sourceTokens = prepared.GetColumn<string[]>(parts.Tokenizer.OutputColumnName);
-        int[][] ids = prepared.GetColumn<int[]>(parts.Ids.OutputColumnName);
-        for (int i = 0; i < prepared.RowCount; i++)
+        string[] texts = ColumnReader.Text(output, file.RequireTextColumn());
+        string[][] sourceTokens = ColumnReader.TextVectors(output, file.TokensColumn);
+        int[][] ids = ColumnReader.TokenIds(output, file.IdsColumn);
+        for (int i = 0; i < ids.Length; i++)
         {
-            if (ids[i].Length == 0)
+            if (sourceTokens[i].Length == 0)
             {
                 throw new ArgumentException($"{(fromFile ? $"Row {i + 1} of the data file" : "The --input text")} has no tokens to read; give it some text.");
             }
 
-            var outputs = model.Decode(ids[i], beam, nbest);
+            var outputs = parts.Decoder.Decode(ids[i], beam, nbest);
             var best = outputs[0];
             if (svgPath is not null)
             {

@@ -1,13 +1,26 @@
 using System.CommandLine;
+using Microsoft.ML;
+using MLNetRnn.Classification;
+using MLNetRnn.DataViews;
 using MLNetRnn.Layers;
-using MLNetRnn.Models;
-using MLNetRnn.Pipeline;
 
 namespace MLNetRnn.Cli;
 
-/// <summary><c>mlnet-rnn train classify …</c>: fit a tokenizer, a vocabulary and a recurrent classifier, and save one .zip. (<c>train seq2seq</c>: <see cref="TrainSeq2SeqCommand"/>.)</summary>
+/// <summary>
+/// <c>mlnet-rnn train classify …</c>: fit a tokenizer, a vocabulary and a recurrent classifier on ML.NET, and save one
+/// standard ML.NET .zip whose only input is the text column. (<c>train seq2seq</c>: <see cref="TrainSeq2SeqCommand"/>.)
+/// </summary>
+/// <remarks>
+/// The saved chain is <c>TokenizeWords("Tokens", text)</c> → <c>MapTokensToIds("Ids", "Tokens")</c> → the classifier →
+/// <c>MapKeyToValue("PredictedLabel")</c>. The label's key mapping is fitted here, outside the model, with the classes in
+/// <see cref="LabelClasses.Order"/>, so a model predicts the label text and needs no label column.
+/// </remarks>
 internal static class TrainCommand
 {
+    private const string TokensColumn = "Tokens";
+    private const string IdsColumn = "Ids";
+    private const string RawLabelColumn = "mlnet-rnn.label"; // the file's label text; the key column is "Label"
+
     public static Command Create()
     {
         var train = new Command("train", "Train a model on a data file.");
@@ -35,7 +48,7 @@ internal static class TrainCommand
         {
             var options = new SequenceClassificationOptions
             {
-                LabelColumnName = "Label",
+                FeatureColumnName = IdsColumn,
                 CellType = TrainOptions.CellType(p.GetValue(common.Cell)),
                 EmbeddingSize = p.GetValue(common.Embedding),
                 HiddenSize = p.GetValue(common.Hidden),
@@ -58,30 +71,63 @@ internal static class TrainCommand
 
     private static int Run(TrainOptions.RunSettings s, Columns c, SequenceClassificationOptions options)
     {
-        var ctx = new RnnContext(s.Seed);
-        (var train, options.ValidationSet) = s.Load("--text-column / --label-column", (c.Text, "Text"), (c.Label, "Label"));
-
-        var trainers = ctx.SequenceClassification.Trainers;
-        var trainer = options.CellType switch
-        {
-            RecurrentCellType.SimpleRnn => trainers.Rnn(options),
-            RecurrentCellType.Gru => trainers.Gru(options),
-            _ => trainers.Lstm(options),
-        };
-        var pipeline = ctx.Transforms.Text.TokenizeIntoWords("Tokens", "Text")
-            .Append(ctx.Transforms.Text.MapTokensToIds("Ids", "Tokens", c.MaxVocabulary, c.MinCount))
-            .Append(trainer);
-        var (model, stats) = TrainingRun.Fit(progress =>
+        options.Seed = s.Seed;
+        options.Validate(); // before reading the data, so a bad setting fails fast
+        var ml = new MLContext(s.Seed);
+        options.LabelColumnName = c.Text == "Label" ? "Label.key" : "Label"; // the key column must not hide the text column
+        var (train, validation, rows) = LoadLabelled(ml, s, c, options.LabelColumnName);
+        var prefix = ml.Transforms.Text.TokenizeWords(TokensColumn, c.Text)
+            .Append(ml.Transforms.Text.MapTokensToIds(IdsColumn, TokensColumn, c.MaxVocabulary, c.MinCount))
+            .Fit(train);
+        var trainIds = prefix.Transform(train);
+        options.ValidationSet = validation is null ? null : prefix.Transform(validation);
+        var (classifier, stats) = TrainingRun.Fit(progress =>
         {
             options.Progress = progress;
-            return pipeline.Fit(train);
+            var trainers = ml.MulticlassClassification.Trainers;
+            var trainer = options.CellType switch
+            {
+                RecurrentCellType.SimpleRnn => trainers.Rnn(options),
+                RecurrentCellType.Gru => trainers.Gru(options),
+                _ => trainers.Lstm(options),
+            };
+            return trainer.Fit(trainIds);
         }, options.Epochs, s.Json);
-        ctx.Model.Save(model, train.Schema, s.Model);
-        object? validation = options.ValidationSet is { } v ? MetricsJson.Of(ctx.SequenceClassification.Evaluate(model.Transform(v))) : null;
-        var classifier = model.LastTransformer;
-        TrainingRun.Summary(s.Json, s.Model, stats, train.RowCount, classifier.ParameterCount,
-            [("vocabulary", classifier.Architecture.VocabularySize), ("labels", classifier.Labels)], validation);
+        var toLabelText = ml.Transforms.Conversion.MapKeyToValue(classifier.PredictedLabelColumnName).Fit(classifier.Transform(trainIds));
+        OutputFiles.SaveModel(ml, prefix.Append(classifier).Append(toLabelText), c.Text, s.Model);
+
+        object? metrics = options.ValidationSet is { } v
+            ? MetricsJson.Of(ml.MulticlassClassification.Evaluate(classifier.Transform(v), options.LabelColumnName, classifier.ScoreColumnName, classifier.PredictedLabelColumnName))
+            : null;
+        TrainingRun.Summary(s.Json, s.Model, stats, rows, classifier.ParameterCount,
+            [("vocabulary", classifier.Architecture.VocabularySize), ("labels", classifier.Labels)], metrics);
         return 0;
+    }
+
+    /// <summary>
+    /// Loads the training and validation files with the label as a key column <paramref name="labelKey"/> whose keys are
+    /// the training classes in <see cref="LabelClasses.Order"/>; a validation label outside them is an error.
+    /// </summary>
+    private static (IDataView Train, IDataView? Validation, int Rows) LoadLabelled(MLContext ml, TrainOptions.RunSettings s, Columns c, string labelKey)
+    {
+        (var trainRows, var validationRows) = s.Load(ml, "--text-column / --label-column", (c.Text, c.Text), (c.Label, RawLabelColumn));
+        string what = $"label (column '{c.Label}')";
+        string[] labels = CliData.RequiredText(trainRows, RawLabelColumn, what, s.Data);
+        string[] classes = LabelClasses.Order(labels);
+        if (classes.Length < 2)
+        {
+            throw new ArgumentException(classes.Length == 0
+                ? $"Data file '{s.Data}' has no rows; give it a header and labelled texts."
+                : $"Every row of '{s.Data}' has the label '{classes[0]}'; a classifier needs at least two classes.");
+        }
+
+        var labelMap = LabelClasses.MapToKeys(ml, labelKey, RawLabelColumn, classes).Fit(trainRows);
+        if (validationRows is not null)
+        {
+            LabelClasses.RequireKnown(CliData.RequiredText(validationRows, RawLabelColumn, what, s.Validation!), classes, s.Validation!, "the training data's");
+        }
+
+        return (labelMap.Transform(trainRows), validationRows is null ? null : labelMap.Transform(validationRows), labels.Length);
     }
 
     private sealed record Columns(string Text, string Label, int MaxVocabulary, int MinCount);

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using MLNetRnn.Data;
+using Microsoft.ML;
 using MLNetRnn.Layers;
 
 namespace MLNetRnn.Cli;
@@ -75,8 +75,20 @@ internal sealed class TrainOptions
     /// <summary>The files and run settings of a <c>train</c> subcommand.</summary>
     public sealed record RunSettings(string Data, string? Validation, string Model, string? Separator, int Seed, bool Json)
     {
-        /// <summary>Loads the training file and, when given, the validation file with the same columns (see <see cref="CliData.Load"/>).</summary>
-        public (DataView Train, DataView? Validation) Load(string columnOptions, params (string File, string View)[] columns) =>
-            (CliData.Load(Data, Separator, columnOptions, columns), Validation is null ? null : CliData.Load(Validation, Separator, columnOptions, columns));
+        /// <summary>
+        /// Loads the training file and, when given, the validation file with the same columns (see <see cref="CliData.Load"/>),
+        /// after checking that the model's folder exists, so a wrong path fails before training rather than after.
+        /// </summary>
+        /// <exception cref="DirectoryNotFoundException">The folder of <see cref="Model"/> does not exist.</exception>
+        public (IDataView Train, IDataView? Validation) Load(MLContext ml, string columnOptions, params (string File, string View)[] columns)
+        {
+            string folder = Path.GetDirectoryName(Path.GetFullPath(Model)) ?? string.Empty;
+            if (!Directory.Exists(folder))
+            {
+                throw new DirectoryNotFoundException($"The folder of --model '{Model}' ('{folder}') does not exist; create it or choose another path.");
+            }
+
+            return (CliData.Load(ml, Data, Separator, columnOptions, columns), Validation is null ? null : CliData.Load(ml, Validation, Separator, columnOptions, columns));
+        }
     }
 }

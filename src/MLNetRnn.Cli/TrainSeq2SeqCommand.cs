@@ -1,16 +1,24 @@
 using System.CommandLine;
+using Microsoft.ML;
+using MLNetRnn.DataViews;
 using MLNetRnn.Layers;
-using MLNetRnn.Models;
-using MLNetRnn.Pipeline;
+using MLNetRnn.SequenceToSequence;
 
 namespace MLNetRnn.Cli;
 
 /// <summary>
 /// <c>mlnet-rnn train seq2seq …</c>: fit a source tokenizer and vocabulary and an encoder–decoder (attention, beam
-/// search) that maps a source text to a target text, and save one .zip.
+/// search) that maps a source text to a target text, and save one standard ML.NET .zip whose only input is the source column.
 /// </summary>
+/// <remarks>
+/// The saved chain is <c>TokenizeCharacters("SourceTokens", source)</c> (or <c>TokenizeWords</c>) →
+/// <c>MapTokensToIds("SourceIds", "SourceTokens")</c> → the encoder–decoder. The validation metrics are decoded with the
+/// model's beam (<c>--beam</c>): the ML.NET model's own output for beam 1, the engine's beam search on the same weights above.
+/// </remarks>
 internal static class TrainSeq2SeqCommand
 {
+    private const string SourceTokensColumn = "SourceTokens";
+
     public static Command Create()
     {
         var common = new TrainOptions(embedding: 64, hidden: 128, epochs: 20, batchSize: 64);
@@ -49,7 +57,7 @@ internal static class TrainSeq2SeqCommand
             var options = new SequenceToSequenceOptions
             {
                 SourceColumnName = "SourceIds",
-                TargetColumnName = p.GetValue(targetColumn)!,
+                TargetColumnName = "Target",
                 TargetLevel = p.GetValue(targetLevel) == "char" ? TokenLevel.Character : TokenLevel.Word,
                 EncoderCell = cell,
                 DecoderCell = cell,
@@ -71,41 +79,59 @@ internal static class TrainSeq2SeqCommand
                 ClipNorm = p.GetValue(common.Clip),
                 EarlyStoppingPatience = p.GetValue(common.Patience),
             };
-            return Run(common.ReadRun(p), p.GetValue(sourceColumn)!, p.GetValue(sourceLevel) == "word", options);
+            return Run(common.ReadRun(p), p.GetValue(sourceColumn)!, p.GetValue(targetColumn)!, p.GetValue(sourceLevel) == "word", options);
         });
         return command;
     }
 
-    private static int Run(TrainOptions.RunSettings s, string source, bool wordSource, SequenceToSequenceOptions options)
+    private static int Run(TrainOptions.RunSettings s, string source, string target, bool wordSource, SequenceToSequenceOptions options)
     {
-        string target = options.TargetColumnName;
         if (source == target)
         {
             throw new ArgumentException($"--source-column and --target-column are both '{target}'; name two different columns.");
         }
 
+        options.Seed = s.Seed;
+        if (source == options.TargetColumnName)
+        {
+            options.TargetColumnName += ".reference"; // the target's view name must not hide the source column
+        }
+
         options.Validate(); // before reading the data, so a bad setting fails fast
-        var ctx = new RnnContext(s.Seed);
+        var ml = new MLContext(s.Seed);
 
         // The source keeps its file name, so evaluate and predict find it by the same header later.
-        (var train, options.ValidationSet) = s.Load("--source-column / --target-column", (source, source), (target, target));
-        var text = ctx.Transforms.Text;
-        var tokenize = wordSource ? text.TokenizeIntoWords("SourceTokens", source) : text.TokenizeIntoCharacters("SourceTokens", source);
-        var pipeline = tokenize
-            .Append(text.MapTokensToIds(options.SourceColumnName, "SourceTokens"))
-            .Append(ctx.SequenceToSequence.Trainers.EncoderDecoder(options));
-        var (model, stats) = TrainingRun.Fit(progress =>
+        (var train, var validation) = s.Load(ml, "--source-column / --target-column", (source, source), (target, options.TargetColumnName));
+        var text = ml.Transforms.Text;
+        var tokenize = wordSource ? text.TokenizeWords(SourceTokensColumn, source) : text.TokenizeCharacters(SourceTokensColumn, source);
+        var prefix = tokenize.Append(text.MapTokensToIds(options.SourceColumnName, SourceTokensColumn)).Fit(train);
+        var trainIds = prefix.Transform(train);
+        var validationIds = validation is null ? null : prefix.Transform(validation);
+        options.ValidationSet = validationIds;
+        var (encoderDecoder, stats) = TrainingRun.Fit(progress =>
         {
             options.Progress = progress;
-            return pipeline.Fit(train);
+            return ml.SequenceToSequence.Trainers.EncoderDecoder(options).Fit(trainIds);
         }, options.Epochs, s.Json);
-        ctx.Model.Save(model, train.Schema, s.Model);
-        var encoderDecoder = model.LastTransformer;
-        object? validation = options.ValidationSet is { } v
-            ? MetricsJson.Of(ctx.SequenceToSequence.Evaluate(model.Transform(v), target, encoderDecoder.PredictedTokensColumnName, encoderDecoder.TargetLevel))
-            : null;
-        TrainingRun.Summary(s.Json, s.Model, stats, train.RowCount, encoderDecoder.ParameterCount,
-            [("vocabulary", encoderDecoder.Architecture.SourceVocabularySize), ("targetVocabulary", encoderDecoder.Architecture.TargetVocabularySize), ("beam", options.BeamSize)], validation);
+        OutputFiles.SaveModel(ml, prefix.Append(encoderDecoder), source, s.Model);
+
+        object? metrics = validationIds is null ? null : MetricsJson.Of(Validate(ml, encoderDecoder, validationIds, options));
+        int rows = ColumnReader.Text(train, options.TargetColumnName).Length;
+        TrainingRun.Summary(s.Json, s.Model, stats, rows, encoderDecoder.ParameterCount,
+            [("vocabulary", encoderDecoder.Architecture.SourceVocabularySize), ("targetVocabulary", encoderDecoder.Architecture.TargetVocabularySize), ("beam", options.BeamSize)], metrics);
         return 0;
+    }
+
+    /// <summary>Scores the validation rows decoded with the model's beam: the ML.NET model's own output for beam 1, the engine's beam search above.</summary>
+    private static SequenceToSequenceMetrics Validate(MLContext ml, SequenceToSequenceModel model, IDataView validation, SequenceToSequenceOptions options)
+    {
+        if (options.BeamSize == 1)
+        {
+            return ml.SequenceToSequence.Evaluate(model.Transform(validation), options.TargetColumnName, model.PredictedTokensColumnName, model.TargetLevel);
+        }
+
+        var predictions = model.DecodeAll(ColumnReader.TokenIds(validation, model.SourceColumnName), options.BeamSize);
+        string[][] references = [.. ColumnReader.Text(validation, options.TargetColumnName).Select(t => TargetTokens.Split(t, model.TargetLevel))];
+        return SequenceToSequenceMetrics.Compute(references, [.. predictions.Select(p => p.Tokens)]);
     }
 }

@@ -1,11 +1,16 @@
+using System.IO.Compression;
 using System.Text.Json;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MLNetRnn.Classification;
+using MLNetRnn.Onnx;
 using MLNetRnn.Tests.TestSupport;
 
 namespace MLNetRnn.Tests.Cli;
 
 /// <summary>
 /// The <c>mlnet-rnn</c> contract scripts rely on, run as a real process on a small file: train, evaluate, predict,
-/// inspect with <c>--json</c>, and the errors (one line on stderr, non-zero exit code).
+/// inspect and export with <c>--json</c>, and the errors (one line on stderr, non-zero exit code).
 /// </summary>
 public sealed class CliTests : IClassFixture<CliTests.TrainedModel>
 {
@@ -20,11 +25,29 @@ public sealed class CliTests : IClassFixture<CliTests.TrainedModel>
         Assert.Equal(3, lines.Length); // 2 epochs + summary
         using var last = JsonDocument.Parse(lines[^1]);
         var root = last.RootElement;
+        Assert.Equal(["model", "epochs", "seconds", "tokensPerSecond", "rows", "parameters", "vocabulary", "labels", "validation"], root.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(Path.GetFullPath(_trained.ModelPath), root.GetProperty("model").GetString());
         Assert.Equal(2, root.GetProperty("epochs").GetInt32());
         Assert.True(root.GetProperty("seconds").GetDouble() > 0);
         Assert.True(root.GetProperty("tokensPerSecond").GetDouble() > 0);
-        Assert.InRange(root.GetProperty("validation").GetProperty("accuracy").GetDouble(), 0, 1);
+        Assert.Equal(160, root.GetProperty("rows").GetInt32());
+        Assert.Equal(["negative", "positive"], root.GetProperty("labels").EnumerateArray().Select(l => l.GetString()));
+        var validation = root.GetProperty("validation");
+        Assert.Equal(["accuracy", "macroF1", "logLoss", "count"], validation.EnumerateObject().Select(p => p.Name));
+        Assert.InRange(validation.GetProperty("accuracy").GetDouble(), 0, 1);
+        Assert.Equal(40, validation.GetProperty("count").GetInt32());
         Assert.True(File.Exists(_trained.ModelPath));
+        Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(_trained.ModelPath)!, "*.tmp")); // written through a temporary file, then renamed
+    }
+
+    [Fact]
+    public void Train_SavesAStandardMLNetModelWhoseOnlyInputIsTheTextColumn()
+    {
+        var ml = new MLContext(seed: 1);
+        ml.Model.Load(_trained.ModelPath, out var schema);
+        var column = Assert.Single(schema);
+        Assert.Equal("Text", column.Name);
+        Assert.Equal(TextDataViewType.Instance, column.Type);
     }
 
     [Fact]
@@ -33,11 +56,46 @@ public sealed class CliTests : IClassFixture<CliTests.TrainedModel>
         var (code, stdout, _) = CliProcess.Run("evaluate", "--model", _trained.ModelPath, "--data", _trained.DataPath, "--json");
         Assert.Equal(0, code);
         using var doc = JsonDocument.Parse(stdout.Trim().Split('\n')[^1]);
+        Assert.Equal(["accuracy", "macroF1", "logLoss", "count"], doc.RootElement.EnumerateObject().Select(p => p.Name));
         Assert.Equal(40, doc.RootElement.GetProperty("count").GetInt32());
-        foreach (string field in new[] { "accuracy", "macroF1", "logLoss" })
-        {
-            Assert.True(doc.RootElement.TryGetProperty(field, out _), field);
-        }
+    }
+
+    [Fact]
+    public void Evaluate_AccuracyIsTheShareOfRowsWhosePredictedLabelIsTheFilesLabel()
+    {
+        var (code, stdout, stderr) = CliProcess.Run("predict", "--model", _trained.ModelPath, "--data", _trained.DataPath, "--json");
+        Assert.True(code == 0, stderr);
+        string[] predicted = [.. stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("label").GetString()!)];
+        string[] expected = [.. File.ReadLines(_trained.DataPath).Skip(1).Select(l => l.Split('\t')[1])];
+        Assert.Equal(expected.Length, predicted.Length);
+        double share = (double)expected.Zip(predicted).Count(p => p.First == p.Second) / expected.Length;
+
+        (code, stdout, stderr) = CliProcess.Run("evaluate", "--model", _trained.ModelPath, "--data", _trained.DataPath, "--json");
+        Assert.True(code == 0, stderr);
+        using var doc = JsonDocument.Parse(stdout.Trim());
+        Assert.Equal(share, doc.RootElement.GetProperty("accuracy").GetDouble(), 6);
+    }
+
+    [Fact]
+    public void Evaluate_TextColumnOptionReadsAnotherHeaderName()
+    {
+        string renamed = Path.Combine(_trained.Directory, "body.tsv");
+        File.WriteAllLines(renamed, ["Body\tLabel", .. File.ReadLines(_trained.DataPath).Skip(1)]);
+        var (code, stdout, stderr) = CliProcess.Run("evaluate", "--model", _trained.ModelPath, "--data", renamed, "--text-column", "Body", "--json");
+        Assert.True(code == 0, stderr);
+        var (_, original, _) = CliProcess.Run("evaluate", "--model", _trained.ModelPath, "--data", _trained.DataPath, "--json");
+        Assert.Equal(original.Trim(), stdout.Trim());
+    }
+
+    [Fact]
+    public void Evaluate_UnknownLabelIsOneLineErrorNamingTheLabelAndRow()
+    {
+        string file = Path.Combine(_trained.Directory, "unknown-label.tsv");
+        File.WriteAllLines(file, ["Text\tLabel", "Great food.\tpositive", "Meh.\tneutral"]);
+        string line = CliProcess.RunFailing("evaluate", "--model", _trained.ModelPath, "--data", file, "--json");
+        Assert.Contains("'neutral'", line);
+        Assert.Contains("row 2", line);
+        Assert.Contains("negative, positive", line);
     }
 
     [Fact]
@@ -47,11 +105,24 @@ public sealed class CliTests : IClassFixture<CliTests.TrainedModel>
         Assert.Equal(0, code);
         using var doc = JsonDocument.Parse(stdout.Trim());
         var root = doc.RootElement;
+        Assert.Equal(["label", "probabilities", "tokens", "ids"], root.EnumerateObject().Select(p => p.Name));
         Assert.Contains(root.GetProperty("label").GetString(), new[] { "negative", "positive" });
-        double sum = root.GetProperty("probabilities").EnumerateObject().Sum(p => p.Value.GetDouble());
-        Assert.Equal(1.0, sum, 4);
         Assert.Equal(["great", "food", ",", "zyzzyva", "!"], root.GetProperty("tokens").EnumerateArray().Select(t => t.GetString()));
+        Assert.Equal(5, root.GetProperty("ids").GetArrayLength());
         Assert.Equal(1, root.GetProperty("ids")[3].GetInt32()); // unknown word -> <UNK>
+        Assert.All(root.GetProperty("ids").EnumerateArray(), id => Assert.True(id.GetInt32() >= 1));
+    }
+
+    [Fact]
+    public void Predict_InputProbabilitiesSumToOneAndTheirArgMaxIsTheLabel()
+    {
+        var (code, stdout, stderr) = CliProcess.Run("predict", "--model", _trained.ModelPath, "--input", "The service was slow and the food was cold.", "--json");
+        Assert.True(code == 0, stderr);
+        using var doc = JsonDocument.Parse(stdout.Trim());
+        var probabilities = doc.RootElement.GetProperty("probabilities").EnumerateObject().Select(p => (p.Name, Value: p.Value.GetDouble())).ToList();
+        Assert.Equal(["negative", "positive"], probabilities.Select(p => p.Name));
+        Assert.Equal(1.0, probabilities.Sum(p => p.Value), 4);
+        Assert.Equal(probabilities.MaxBy(p => p.Value).Name, doc.RootElement.GetProperty("label").GetString());
     }
 
     [Fact]
@@ -65,16 +136,83 @@ public sealed class CliTests : IClassFixture<CliTests.TrainedModel>
     }
 
     [Fact]
-    public void Inspect_ListsTaskTensorsAndTotal()
+    public void PredictAndEvaluate_ReadAModelThatEndsAtTheTrainer()
+    {
+        // A model made with the library directly: label mapped outside, no MapKeyToValue, so PredictedLabel stays a key.
+        var ml = new MLContext(seed: 1);
+        var rows = ml.Data.LoadFromTextFile<Review>(_trained.DataPath, hasHeader: true);
+        var labelled = ml.Transforms.Conversion.MapValueToKey("Label").Fit(rows).Transform(rows);
+        var model = ml.Transforms.Text.TokenizeWords("Tokens", "Text")
+            .Append(ml.Transforms.Text.MapTokensToIds("Ids", "Tokens"))
+            .Append(ml.MulticlassClassification.Trainers.Gru(new SequenceClassificationOptions { FeatureColumnName = "Ids", EmbeddingSize = 4, HiddenSize = 4, Epochs = 1 }))
+            .Fit(labelled);
+        string path = Path.Combine(_trained.Directory, "library.zip");
+        var schema = new DataViewSchema.Builder();
+        schema.AddColumn("Text", TextDataViewType.Instance);
+        ml.Model.Save(model, schema.ToSchema(), path);
+
+        var (code, stdout, stderr) = CliProcess.Run("predict", "--model", path, "--input", "Lovely staff.", "--json");
+        Assert.True(code == 0, stderr);
+        using var doc = JsonDocument.Parse(stdout.Trim());
+        var probabilities = doc.RootElement.GetProperty("probabilities").EnumerateObject().ToList();
+        Assert.Equal(probabilities.MaxBy(p => p.Value.GetDouble()).Name, doc.RootElement.GetProperty("label").GetString());
+        (code, stdout, stderr) = CliProcess.Run("evaluate", "--model", path, "--data", _trained.DataPath, "--json");
+        Assert.True(code == 0, stderr);
+        Assert.Equal(40, JsonDocument.Parse(stdout.Trim()).RootElement.GetProperty("count").GetInt32());
+    }
+
+    [Fact]
+    public void Inspect_ListsTaskStepsGraphsTensorsAndTotal()
     {
         var (code, stdout, _) = CliProcess.Run("inspect", "--model", _trained.ModelPath, "--json");
         Assert.Equal(0, code);
         using var doc = JsonDocument.Parse(stdout.Trim());
         var root = doc.RootElement;
         Assert.Equal("SequenceClassification", root.GetProperty("task").GetString());
+        string[] steps = [.. root.GetProperty("steps").EnumerateArray().Select(s => s.GetString()!)];
+        Assert.Contains("OnnxTransformer", steps);
+        Assert.Contains("ValueToKeyMappingTransformer", steps);
+        Assert.Equal("KeyToValueMappingTransformer", steps[^1]);
+        Assert.Equal(["tokenizer", "sequence-classifier"], root.GetProperty("graphs").EnumerateArray().Select(g => g.GetProperty("kind").GetString()));
+        Assert.Equal("Text", root.GetProperty("textColumn").GetString());
+        Assert.Equal("words", root.GetProperty("tokenizer").GetProperty("tokenizer").GetString());
+        Assert.Equal(["negative", "positive"], root.GetProperty("labels").EnumerateArray().Select(l => l.GetString()));
+        Assert.Equal(8, root.GetProperty("architecture").GetProperty("hiddenSize").GetInt32());
         long total = root.GetProperty("tensors").EnumerateArray().Sum(t => t.GetProperty("parameters").GetInt64());
         Assert.Equal(total, root.GetProperty("totalParameters").GetInt64());
+        using var train = JsonDocument.Parse(_trained.TrainOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]);
+        Assert.Equal(train.RootElement.GetProperty("parameters").GetInt64(), total);
         Assert.Contains(root.GetProperty("tensors").EnumerateArray(), t => t.GetProperty("name").GetString()!.EndsWith("rnn.weight_hh_l0", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Export_WritesTheGraphWeightsVocabularyLabelsTokenizerAndConfig()
+    {
+        string folder = ExportedModel.Export(_trained.ModelPath, _trained.Directory,
+            "model.onnx", "weights.npz", "vocab.txt", "labels.txt", "tokenizer.json", "config.json");
+
+        Assert.Equal(ExportedModel.StoredGraph(_trained.ModelPath, OnnxMetadata.ClassifierKind), File.ReadAllBytes(Path.Combine(folder, "model.onnx")));
+        var graph = ModelZip.Read(_trained.ModelPath).Find(OnnxMetadata.ClassifierKind)!;
+        var (network, labels, vocabulary) = ClassifierOnnx.Read(graph);
+        ExportedModel.AssertWeightsEqual(network.Parameters, Path.Combine(folder, "weights.npz"));
+        Assert.Contains("embedding.weight", network.Parameters.Parameters.Select(p => p.Name));
+        Assert.Contains("head.bias", network.Parameters.Parameters.Select(p => p.Name));
+
+        string[] vocab = File.ReadAllLines(Path.Combine(folder, "vocab.txt"));
+        Assert.Equal(vocabulary, vocab);
+        Assert.Equal(["<PAD>", "<UNK>"], vocab[..2]);
+        Assert.Equal(["negative", "positive"], File.ReadAllLines(Path.Combine(folder, "labels.txt")));
+        Assert.Equal(labels, File.ReadAllLines(Path.Combine(folder, "labels.txt")));
+
+        using var tokenizer = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "tokenizer.json")));
+        Assert.Equal("words", tokenizer.RootElement.GetProperty("tokenizer").GetString());
+        Assert.True(tokenizer.RootElement.GetProperty("lowerCase").GetBoolean());
+        Assert.False(string.IsNullOrEmpty(tokenizer.RootElement.GetProperty("pattern").GetString()));
+        Assert.Equal("Text", tokenizer.RootElement.GetProperty("textColumn").GetString());
+        using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "config.json")));
+        Assert.Equal("SequenceClassification", config.RootElement.GetProperty("task").GetString());
+        Assert.Equal(vocab.Length, config.RootElement.GetProperty("architecture").GetProperty("vocabularySize").GetInt32());
+        Assert.Equal("Lstm", config.RootElement.GetProperty("architecture").GetProperty("cellType").GetString());
     }
 
     [Fact]
@@ -85,49 +223,71 @@ public sealed class CliTests : IClassFixture<CliTests.TrainedModel>
         Assert.Contains("Text, Label", line);
     }
 
+    [Fact]
+    public void Train_ValidationLabelNotInTrainingIsOneLineErrorNamingTheLabelAndFile()
+    {
+        string validation = Path.Combine(_trained.Directory, "validation-neutral.tsv");
+        File.WriteAllLines(validation, ["Text\tLabel", "Fine.\tpositive", "So so.\tneutral"]);
+        string line = CliProcess.RunFailing("train", "classify", "--data", _trained.DataPath, "--validation", validation,
+            "--model", Path.Combine(_trained.Directory, "never.zip"), "--epochs", "1", "--json");
+        Assert.Contains("'neutral'", line);
+        Assert.Contains(validation, line);
+        Assert.False(File.Exists(Path.Combine(_trained.Directory, "never.zip")));
+    }
+
     [Theory]
     [InlineData("train", "classify", "--model", "m.zip")]                 // --data missing
     [InlineData("train", "classify", "--data", "d.tsv", "--model", "m.zip", "--cell", "transformer")]
     [InlineData("predict", "--model", "m.zip")]                           // neither --input nor --data
     [InlineData("evaluate", "--model", "m.zip", "--data", "d.tsv", "--epochs", "3")]
+    [InlineData("export", "--model", "m.zip")]                            // --out missing
     public void BadArguments_ExitWithUsageErrorOnStderr(params string[] args) => CliProcess.AssertUsageError(args);
 
     [Fact]
     public void Evaluate_CorruptModelSaysSoWithoutStackTrace()
     {
-        string bad = Path.Combine(Path.GetTempPath(), $"mlnetrnn-bad-{Guid.NewGuid():N}.zip");
+        string bad = Path.Combine(_trained.Directory, $"bad-{Guid.NewGuid():N}.zip");
         File.WriteAllText(bad, "not a zip");
-        try
+        var (code, _, stderr) = CliProcess.Run("evaluate", "--model", bad, "--data", _trained.DataPath);
+        Assert.Equal(1, code);
+        Assert.Contains("not a valid MLNetRnn model", stderr);
+        Assert.DoesNotContain("   at ", stderr);
+    }
+
+    [Fact]
+    public void Inspect_ZipWithoutOurGraphsIsOneLineErrorSayingSo()
+    {
+        string other = Path.Combine(_trained.Directory, $"other-{Guid.NewGuid():N}.zip");
+        using (var zip = ZipFile.Open(other, ZipArchiveMode.Create))
         {
-            var (code, _, stderr) = CliProcess.Run("evaluate", "--model", bad, "--data", _trained.DataPath);
-            Assert.Equal(1, code);
-            Assert.Contains("not a valid MLNetRnn model", stderr);
-            Assert.DoesNotContain("   at ", stderr);
+            using var writer = new StreamWriter(zip.CreateEntry("TransformerChain/Model.key").Open());
+            writer.Write("not ours");
         }
-        finally
-        {
-            File.Delete(bad);
-        }
+
+        string line = CliProcess.RunFailing("inspect", "--model", other, "--json");
+        Assert.Contains("not a valid MLNetRnn model", line);
+        Assert.Contains("no ONNX graph MLNetRnn wrote", line);
     }
 
     /// <summary>Trains once per test class: a 2-epoch model on 160 real sentences.</summary>
     public sealed class TrainedModel : IDisposable
     {
-        private readonly string _dir = Directory.CreateTempSubdirectory("mlnetrnn-cli-").FullName;
-
         public TrainedModel()
         {
-            DataPath = Path.Combine(_dir, "small.tsv");
+            Directory = System.IO.Directory.CreateTempSubdirectory("mlnetrnn-cli-").FullName;
+            DataPath = Path.Combine(Directory, "small.tsv");
             var lines = File.ReadLines(Sentiment.Dataset("train.tsv")).Take(161).ToList();
             File.WriteAllLines(DataPath, lines.Take(41)); // header + 40 rows for evaluate/predict
-            string trainPath = Path.Combine(_dir, "train.tsv");
+            string trainPath = Path.Combine(Directory, "train.tsv");
             File.WriteAllLines(trainPath, lines);
-            ModelPath = Path.Combine(_dir, "model.zip");
+            ModelPath = Path.Combine(Directory, "model.zip");
             var (code, stdout, stderr) = CliProcess.Run("train", "classify", "--data", trainPath, "--validation", DataPath, "--model", ModelPath,
                 "--epochs", "2", "--embedding", "8", "--hidden", "8", "--bidirectional", "--patience", "5", "--json");
             Assert.True(code == 0, stderr);
             TrainOutput = stdout;
         }
+
+        public string Directory { get; }
 
         public string DataPath { get; }
 
@@ -135,6 +295,6 @@ public sealed class CliTests : IClassFixture<CliTests.TrainedModel>
 
         public string TrainOutput { get; }
 
-        public void Dispose() => Directory.Delete(_dir, recursive: true);
+        public void Dispose() => System.IO.Directory.Delete(Directory, recursive: true);
     }
 }

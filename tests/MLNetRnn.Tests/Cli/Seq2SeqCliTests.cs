@@ -1,11 +1,14 @@
 using System.Text.Json;
 using System.Xml.Linq;
+using Microsoft.ML;
+using MLNetRnn.Onnx;
+using MLNetRnn.SequenceToSequence;
 
 namespace MLNetRnn.Tests.Cli;
 
 /// <summary>
 /// The sequence-to-sequence side of <c>mlnet-rnn</c>, run as a real process on a small file (spell a word backwards,
-/// letter by letter): train seq2seq, evaluate, predict with n-best and an attention heat map, inspect, and the errors.
+/// letter by letter): train seq2seq, evaluate, predict with n-best and an attention heat map, inspect, export, and the errors.
 /// </summary>
 public sealed class Seq2SeqCliTests(Seq2SeqCliTests.TrainedModels trained) : IClassFixture<Seq2SeqCliTests.TrainedModels>
 {
@@ -44,6 +47,45 @@ public sealed class Seq2SeqCliTests(Seq2SeqCliTests.TrainedModels trained) : ICl
         var root = doc.RootElement;
         Assert.Equal(["exactMatch", "tokenErrorRate", "bleu", "count"], root.EnumerateObject().Select(p => p.Name));
         Assert.Equal(TrainedModels.ValidationRows, root.GetProperty("count").GetInt32());
+    }
+
+    [Fact]
+    public void Evaluate_DefaultsToTheModelsBeamAsTrainingsValidationMetricsDid()
+    {
+        var (code, stdout, stderr) = CliProcess.Run("evaluate", "--model", _trained.ModelPath, "--data", _trained.ValidationPath, "--json");
+        Assert.True(code == 0, stderr);
+        using var evaluated = JsonDocument.Parse(stdout.Trim());
+        using var trained = JsonDocument.Parse(_trained.TrainOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]);
+        Assert.Equal(trained.RootElement.GetProperty("validation").ToString(), evaluated.RootElement.ToString()); // both decode the validation file with beam 3
+    }
+
+    [Fact]
+    public void Evaluate_GreedyModelScoresTheMLNetModelsOwnPredictions()
+    {
+        var (code, stdout, stderr) = CliProcess.Run("evaluate", "--model", _trained.GreedyModelPath, "--data", _trained.ValidationPath, "--json");
+        Assert.True(code == 0, stderr);
+        using var doc = JsonDocument.Parse(stdout.Trim());
+
+        // Independently of the CLI: ML.NET loads the saved model and its PredictedTokens are scored against the file.
+        var ml = new MLContext(seed: 1);
+        var scored = ml.Model.Load(_trained.GreedyModelPath, out _).Transform(LoadValidation(ml));
+        AssertMetrics(ml.SequenceToSequence.Evaluate(scored, "Target", "PredictedTokens", TokenLevel.Word), doc.RootElement);
+    }
+
+    [Fact]
+    public void Evaluate_BeamOneOfABeamModelDecodesGreedilyWithTheEngine()
+    {
+        var (code, stdout, stderr) = CliProcess.Run("evaluate", "--model", _trained.ModelPath, "--data", _trained.ValidationPath, "--beam", "1", "--json");
+        Assert.True(code == 0, stderr);
+        using var doc = JsonDocument.Parse(stdout.Trim());
+
+        // Independently of the CLI: the network rebuilt from the zip's graph decodes the loaded model's source ids greedily.
+        var ml = new MLContext(seed: 1);
+        var scored = ml.Model.Load(_trained.ModelPath, out _).Transform(LoadValidation(ml));
+        int[][] ids = DataViews.ColumnReader.TokenIds(scored, "SourceIds");
+        var decoder = Seq2SeqDecoder.FromOnnx(ModelZip.Read(_trained.ModelPath).Find(OnnxMetadata.EncoderDecoderKind)!);
+        string[][] references = [.. DataViews.ColumnReader.Text(scored, "Target").Select(t => t.Split(' '))];
+        AssertMetrics(SequenceToSequenceMetrics.Compute(references, [.. decoder.DecodeAll(ids, 1).Select(p => p.Tokens)]), doc.RootElement);
     }
 
     [Fact]
@@ -106,12 +148,45 @@ public sealed class Seq2SeqCliTests(Seq2SeqCliTests.TrainedModels trained) : ICl
         using var doc = JsonDocument.Parse(stdout.Trim());
         var root = doc.RootElement;
         Assert.Equal("SequenceToSequence", root.GetProperty("task").GetString());
+        Assert.Equal(["tokenizer", "encoder-decoder"], root.GetProperty("graphs").EnumerateArray().Select(g => g.GetProperty("kind").GetString()));
+        Assert.Contains("OnnxTransformer", root.GetProperty("steps").EnumerateArray().Select(s => s.GetString()));
+        Assert.Equal("Source", root.GetProperty("textColumn").GetString());
+        Assert.Equal(3, root.GetProperty("decoding").GetProperty("beamSize").GetInt32());
         Assert.Equal(10, root.GetProperty("vocabulary").GetInt32());
         Assert.Equal(12, root.GetProperty("targetVocabulary").GetInt32());
         Assert.Equal(16, root.GetProperty("architecture").GetProperty("hiddenSize").GetInt32());
         long total = root.GetProperty("tensors").EnumerateArray().Sum(t => t.GetProperty("parameters").GetInt64());
         Assert.Equal(total, root.GetProperty("totalParameters").GetInt64());
         Assert.Contains(root.GetProperty("tensors").EnumerateArray(), t => t.GetProperty("name").GetString()!.EndsWith("decoder.rnn.weight_hh_l0", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Export_WritesTheGraphWeightsBothVocabulariesTokenizerAndConfig()
+    {
+        string folder = ExportedModel.Export(_trained.ModelPath, _trained.Directory,
+            "model.onnx", "weights.npz", "vocab.txt", "target_vocab.txt", "tokenizer.json", "config.json");
+
+        Assert.Equal(ExportedModel.StoredGraph(_trained.ModelPath, OnnxMetadata.EncoderDecoderKind), File.ReadAllBytes(Path.Combine(folder, "model.onnx")));
+        var (network, source, target, decoding, _) = Seq2SeqOnnx.Read(ModelZip.Read(_trained.ModelPath).Find(OnnxMetadata.EncoderDecoderKind)!);
+        ExportedModel.AssertWeightsEqual(network.Parameters, Path.Combine(folder, "weights.npz"));
+        Assert.Contains("decoder.rnn.weight_hh_l0", network.Parameters.Parameters.Select(p => p.Name));
+
+        string[] vocab = File.ReadAllLines(Path.Combine(folder, "vocab.txt"));
+        Assert.Equal(source, vocab);
+        Assert.Equal(10, vocab.Length);                                                 // <PAD>, <UNK>, a–h
+        string[] targetVocab = File.ReadAllLines(Path.Combine(folder, "target_vocab.txt"));
+        Assert.Equal(target, targetVocab);
+        Assert.Equal(["<PAD>", "<UNK>", "<BOS>", "<EOS>"], targetVocab[..4]);
+
+        using var tokenizer = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "tokenizer.json")));
+        Assert.Equal("characters", tokenizer.RootElement.GetProperty("tokenizer").GetString());
+        Assert.Equal("Source", tokenizer.RootElement.GetProperty("textColumn").GetString());
+        using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "config.json")));
+        Assert.Equal("SequenceToSequence", config.RootElement.GetProperty("task").GetString());
+        Assert.Equal(3, config.RootElement.GetProperty("decoding").GetProperty("beamSize").GetInt32());
+        Assert.Equal(decoding.MaxOutputLength, config.RootElement.GetProperty("decoding").GetProperty("maxOutputLength").GetInt32());
+        Assert.Equal("Word", config.RootElement.GetProperty("targetLevel").GetString());
+        Assert.Equal(16, config.RootElement.GetProperty("architecture").GetProperty("hiddenSize").GetInt32());
     }
 
     [Theory]
@@ -133,6 +208,13 @@ public sealed class Seq2SeqCliTests(Seq2SeqCliTests.TrainedModels trained) : ICl
     }
 
     [Fact]
+    public void Predict_AttentionWithAModelTrainedWithoutAttentionIsOneLineError()
+    {
+        string line = CliProcess.RunFailing("predict", "--model", _trained.GreedyModelPath, "--input", "abc", "--attention", Path.Combine(_trained.Directory, "none.svg"));
+        Assert.Contains("without attention", line);
+    }
+
+    [Fact]
     public void Predict_NBestAboveTheModelsBeamIsOneLineError()
     {
         string line = CliProcess.RunFailing("predict", "--model", _trained.ModelPath, "--input", "abc", "--nbest", "4");
@@ -149,7 +231,18 @@ public sealed class Seq2SeqCliTests(Seq2SeqCliTests.TrainedModels trained) : ICl
         Assert.Contains("--target-column", line);
     }
 
-    /// <summary>Trains once per test class: a 3-epoch encoder–decoder on 150 words, and a 1-epoch classifier for the task-mismatch errors.</summary>
+    private Microsoft.ML.IDataView LoadValidation(MLContext ml) => ml.Data.LoadFromTextFile(_trained.ValidationPath,
+        [new("Source", Microsoft.ML.Data.DataKind.String, 0), new("Target", Microsoft.ML.Data.DataKind.String, 1)], hasHeader: true);
+
+    private static void AssertMetrics(SequenceToSequenceMetrics expected, JsonElement actual)
+    {
+        Assert.Equal(expected.Count, actual.GetProperty("count").GetInt32());
+        Assert.Equal(expected.ExactMatch, actual.GetProperty("exactMatch").GetDouble(), 6);
+        Assert.Equal(expected.TokenErrorRate, actual.GetProperty("tokenErrorRate").GetDouble(), 6);
+        Assert.Equal(expected.Bleu, actual.GetProperty("bleu").GetDouble(), 6);
+    }
+
+    /// <summary>Trains once per test class: a 3-epoch encoder–decoder on 150 words (beam 3), a 2-epoch greedy one without attention, and a 1-epoch classifier for the task-mismatch errors.</summary>
     public sealed class TrainedModels : IDisposable
     {
         public const int ValidationRows = 30;
@@ -168,6 +261,11 @@ public sealed class Seq2SeqCliTests(Seq2SeqCliTests.TrainedModels trained) : ICl
             Assert.True(code == 0, stderr);
             TrainOutput = stdout;
 
+            GreedyModelPath = Path.Combine(Directory, "greedy.zip");
+            (code, _, stderr) = CliProcess.Run("train", "seq2seq", "--data", trainPath, "--model", GreedyModelPath, "--cell", "gru", "--attention", "none",
+                "--epochs", "2", "--embedding", "8", "--hidden", "8", "--batch-size", "16", "--beam", "1", "--max-length", "8", "--json");
+            Assert.True(code == 0, stderr);
+
             string classifyPath = Path.Combine(Directory, "classify.tsv");
             File.WriteAllLines(classifyPath, ["Text\tLabel", .. Enumerable.Range(0, 20).Select(i => i % 2 == 0 ? "good fun\tpositive" : "bad dull\tnegative")]);
             ClassifierPath = Path.Combine(Directory, "classifier.zip");
@@ -182,6 +280,9 @@ public sealed class Seq2SeqCliTests(Seq2SeqCliTests.TrainedModels trained) : ICl
         public string ModelPath { get; }
 
         public string ClassifierPath { get; }
+
+        /// <summary>Gets a GRU encoder–decoder without attention that decodes greedily (beam 1).</summary>
+        public string GreedyModelPath { get; }
 
         public string TrainOutput { get; }
 

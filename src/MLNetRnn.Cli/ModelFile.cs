@@ -1,0 +1,155 @@
+using System.CommandLine;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MLNetRnn.Classification;
+using MLNetRnn.Onnx;
+using MLNetRnn.SequenceToSequence;
+using MLNetRnn.Text;
+using MLNetRnn.Transforms;
+
+namespace MLNetRnn.Cli;
+
+/// <summary>
+/// What the commands know about a saved model without running it: the ONNX graphs MLNetRnn wrote inside the ML.NET
+/// .zip (<see cref="ModelZip"/>), hence the task, the tokenizer and its text column, and the network graph, which
+/// rebuilds the trained network for the engine (beam search, tensors, export).
+/// </summary>
+internal sealed class ModelFile
+{
+    public const string Classification = "SequenceClassification";
+    public const string SequenceToSequence = "SequenceToSequence";
+
+    private ModelFile(ModelZip zip, string task, string networkEntry, OnnxModel network, OnnxModel? tokenizerGraph, TokenizerSettings? tokenizer)
+    {
+        Zip = zip;
+        Task = task;
+        NetworkEntry = networkEntry;
+        Network = network;
+        TokenizerGraph = tokenizerGraph;
+        Tokenizer = tokenizer;
+    }
+
+    public string Path => Zip.Path;
+
+    public ModelZip Zip { get; }
+
+    /// <summary>Gets <see cref="Classification"/> or <see cref="SequenceToSequence"/>.</summary>
+    public string Task { get; }
+
+    public bool IsClassifier => Task == Classification;
+
+    /// <summary>Gets the zip entry that holds the network's graph.</summary>
+    public string NetworkEntry { get; }
+
+    /// <summary>Gets the classifier or encoder–decoder graph.</summary>
+    public OnnxModel Network { get; }
+
+    /// <summary>Gets the first tokenizer graph, or null when the model tokenizes with something else.</summary>
+    public OnnxModel? TokenizerGraph { get; }
+
+    /// <summary>Gets the first tokenizer's settings, or null.</summary>
+    public TokenizerSettings? Tokenizer { get; }
+
+    /// <summary>Gets the text (source) column the model reads, or null without one of our tokenizers.</summary>
+    public string? TextColumn => TokenizerGraph?.MetadataValue(OnnxMetadata.InputColumn);
+
+    /// <summary>Gets the model's text (source) column.</summary>
+    /// <exception cref="InvalidDataException">The model has none of our tokenizer steps, so its text column is unknown.</exception>
+    public string RequireTextColumn() => TextColumn ?? throw new InvalidDataException(
+        $"'{Path}' has no MLNetRnn tokenizer step (Transforms.Text.TokenizeWords or TokenizeCharacters), so its text column is unknown; this command reads models that 'mlnet-rnn train' writes.");
+
+    /// <summary>Gets the column of tokens the tokenizer writes.</summary>
+    public string TokensColumn => TokenizerGraph?.MetadataValue(OnnxMetadata.OutputColumn) ?? "Tokens";
+
+    /// <summary>Gets the token-key column the network reads.</summary>
+    public string IdsColumn => Network.MetadataValue(OnnxMetadata.InputColumn) ?? (IsClassifier ? "Features" : "SourceIds");
+
+    /// <summary>Gets the classifier's probability column, or the encoder–decoder's predicted-tokens column.</summary>
+    public string OutputColumn => Network.MetadataValue(OnnxMetadata.OutputColumn) ?? (IsClassifier ? "Score" : "PredictedTokens");
+
+    /// <summary>Gets the classifier's predicted-label column.</summary>
+    public string PredictedLabelColumn => Network.MetadataValue(OnnxMetadata.PredictedLabelColumn) ?? "PredictedLabel";
+
+    /// <summary>Reads the graphs of a model .zip.</summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">It is not a zip, not an ML.NET model, holds no MLNetRnn network graph, or a graph is damaged.</exception>
+    public static ModelFile Read(string path)
+    {
+        ModelZip zip;
+        try
+        {
+            zip = ModelZip.Read(path);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"'{path}' is not a valid MLNetRnn model ({(e.InnerException ?? e).Message}); give a .zip written by 'mlnet-rnn train classify' or 'mlnet-rnn train seq2seq'.", e);
+        }
+
+        var network = zip.Graphs.FirstOrDefault(g => g.Model.MetadataValue(OnnxMetadata.Kind) is OnnxMetadata.ClassifierKind or OnnxMetadata.EncoderDecoderKind);
+        if (network.Model is null)
+        {
+            string found = zip.Graphs.Count == 0 ? "no ONNX graph MLNetRnn wrote" : $"only {string.Join(", ", zip.Graphs.Select(g => g.Model.MetadataValue(OnnxMetadata.Kind)))} graphs";
+            throw new InvalidDataException($"'{path}' is not a valid MLNetRnn model: it holds {found}, no classifier or encoder–decoder; give a .zip written by 'mlnet-rnn train classify' or 'mlnet-rnn train seq2seq'.");
+        }
+
+        string kind = network.Model.MetadataValue(OnnxMetadata.Kind)!;
+        OnnxModelCheck.Kind(network.Model, kind);
+        var tokenizerGraph = zip.Find(OnnxMetadata.TokenizerKind);
+        TokenizerSettings? tokenizer = null;
+        if (tokenizerGraph is not null)
+        {
+            OnnxModelCheck.Kind(tokenizerGraph, OnnxMetadata.TokenizerKind);
+            tokenizer = OnnxModelCheck.Json<TokenizerSettings>(tokenizerGraph, OnnxMetadata.Settings);
+        }
+
+        return new ModelFile(zip, kind == OnnxMetadata.ClassifierKind ? Classification : SequenceToSequence, network.Entry, network.Model, tokenizerGraph, tokenizer);
+    }
+
+    /// <summary>Loads the model with ML.NET (what any ML.NET app would run).</summary>
+    public ITransformer Load(MLContext ml) => ml.Model.Load(Path, out _);
+
+    /// <summary>Rebuilds the classifier's network, labels and vocabulary from its graph.</summary>
+    public (SequenceClassifierNetwork Network, string[] Labels, string[] Vocabulary) ReadClassifier() => ClassifierOnnx.Read(Network);
+
+    /// <summary>Rebuilds the encoder–decoder from its graph.</summary>
+    public Seq2SeqParts ReadSequenceToSequence()
+    {
+        var (network, source, target, decoding, level) = Seq2SeqOnnx.Read(Network);
+        return new Seq2SeqParts(network, source, target, decoding, level, new Seq2SeqDecoder(network, Vocabulary.FromTokens(target), level, decoding));
+    }
+
+    /// <summary>The class labels a classifier's score column holds, in slot order (its slot names).</summary>
+    public static string[] ScoreLabels(DataViewSchema.Column score)
+    {
+        if (!score.HasSlotNames())
+        {
+            throw new InvalidDataException($"The model's '{score.Name}' column has no slot names, so its classes are unknown; the model is damaged.");
+        }
+
+        VBuffer<ReadOnlyMemory<char>> names = default;
+        score.GetSlotNames(ref names);
+        return [.. names.DenseValues().Select(n => n.ToString())];
+    }
+
+    /// <summary>Throws when an option meant for another task's models was typed.</summary>
+    /// <exception cref="ArgumentException">One of <paramref name="options"/> was given and this model's task is not <paramref name="task"/>.</exception>
+    public void RejectUnless(string task, ParseResult parse, params Option[] options)
+    {
+        foreach (var option in options)
+        {
+            if (Task != task && CliOptions.Given(parse, option))
+            {
+                throw new ArgumentException($"{option.Name} is for {Describe(task)} models, but '{Path}' is a {Describe(Task)} model.");
+            }
+        }
+    }
+
+    private static string Describe(string task) => task switch
+    {
+        Classification => "text classification ('train classify')",
+        _ => "sequence-to-sequence ('train seq2seq')",
+    };
+
+    /// <summary>An encoder–decoder rebuilt from its graph, with an engine decoder (beam search, n-best, attention) on it.</summary>
+    public sealed record Seq2SeqParts(Seq2SeqNetwork Network, string[] SourceVocabulary, string[] TargetVocabulary, DecodingSettings Decoding, TokenLevel Level, Seq2SeqDecoder Decoder);
+}
