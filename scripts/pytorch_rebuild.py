@@ -48,7 +48,7 @@ def main(export_dir, ids_path, out_path):
     torch.set_num_threads(1)
     with open(f"{export_dir}/config.json", encoding="utf-8") as f:
         config = json.load(f)
-    if config["task"] != "sequence-classifier":
+    if config["task"] != "SequenceClassification":
         raise SystemExit(f"{export_dir} holds a '{config['task']}' model; this script rebuilds sequence classifiers")
     model = Classifier(config["architecture"])
     weights = np.load(f"{export_dir}/weights.npz")

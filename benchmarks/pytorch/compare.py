@@ -6,6 +6,8 @@ times it after warm-up and prints ONE JSON line on stdout with the same fields a
 
   training workloads: one repetition = zero_grad, forward, cross-entropy, backward, clip_grad_norm_(1.0), Adam step
   inference workloads: one repetition = 50 one-sentence forward passes (eval mode, inference_mode) + softmax
+  infer-lstm-text: infer-lstm with text in, as C#'s infer-lstm-zip: per sentence, lower-case + regex word tokenization
+                   + vocabulary dict lookup + torch.tensor + forward + softmax + .tolist()
 
 The batch (lengths, ids, targets) comes from the same 64-bit LCG as the C# side (Workloads/WorkloadInputs.cs), so both
 engines see identical lengths. The ragged workload runs through pack_padded_sequence(enforce_sorted=False); every
@@ -17,6 +19,7 @@ Run with Debian's interpreter (python3-torch):
 
 import argparse
 import json
+import re
 import resource
 import statistics
 import sys
@@ -48,6 +51,20 @@ WORKLOADS = {
     "infer-lstm": ("lstm", 64, 128, 1, False, 1, 20, "full", True),
     "infer-gru": ("gru", 64, 128, 1, False, 1, 20, "full", True),
 }
+# Text-in variants: the model of the named workload, fed the sentence as text (C#'s infer-lstm-zip compares with it).
+TEXT_WORKLOADS = {"infer-lstm-text": "infer-lstm"}
+# Words and punctuation, lower-cased first: ASCII stand-in for MLNetRnn's word tokenizer (identical on "w123" words).
+TOKEN_PATTERN = re.compile(r"\w+|[^\w\s]")
+
+
+def word(token_id):
+    """The word of a vocabulary id, as Workloads/LatencyModel.cs writes it: id i >= 2 is w{i-2}; id 1 (<UNK>) is w9999."""
+    return "w%d" % (token_id - 2) if token_id >= 2 else "w%d" % (VOCABULARY - 1)
+
+
+def text_vocabulary():
+    """LatencyModel's vocabulary: <PAD> 0, <UNK> 1, then w0 .. w9997 as ids 2 .. 9999."""
+    return {"w%d" % k: k + 2 for k in range(VOCABULARY - 2)}
 
 
 def make_inputs(batch, steps, kind):
@@ -120,7 +137,7 @@ def measure(run, max_reps, budget, warmup_seconds):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--workload", required=True, choices=sorted(WORKLOADS))
+    parser.add_argument("--workload", required=True, choices=sorted(list(WORKLOADS) + list(TEXT_WORKLOADS)))
     parser.add_argument("--threads", type=int, default=1, help="torch.set_num_threads (default 1)")
     parser.add_argument("--reps", type=int, default=10, help="at most this many timed repetitions (default 10)")
     parser.add_argument("--budget", type=float, default=2.0,
@@ -131,7 +148,8 @@ def main():
     baseline = peak_rss_kb()
     torch.set_num_threads(args.threads)
     torch.manual_seed(1)
-    cell, e, h, layers, bidirectional, b, t, kind, inference = WORKLOADS[args.workload]
+    text = args.workload in TEXT_WORKLOADS
+    cell, e, h, layers, bidirectional, b, t, kind, inference = WORKLOADS[TEXT_WORKLOADS.get(args.workload, args.workload)]
     lengths, ids, targets = make_inputs(b, t, kind)
     ids_tensor = torch.tensor(ids, dtype=torch.long).view(t, b)
     targets_tensor = torch.tensor(targets, dtype=torch.long)
@@ -139,7 +157,19 @@ def main():
     model = Classifier(cell, e, h, layers, bidirectional)
     check = [0.0]
 
-    if inference:
+    if text:
+        model.eval()
+        vocabulary = text_vocabulary()
+        sentence = " ".join(word(i) for i in ids)  # B = 1: the ids in order
+
+        def run():
+            with torch.inference_mode():
+                for _ in range(SENTENCES_PER_REPETITION):
+                    tokens = TOKEN_PATTERN.findall(sentence.lower())
+                    sentence_ids = torch.tensor([vocabulary.get(token, 1) for token in tokens], dtype=torch.long).view(-1, 1)
+                    scores = torch.softmax(model(sentence_ids, None), dim=1)[0].tolist()
+            check[0] = scores[1]
+    elif inference:
         model.eval()
 
         def run():

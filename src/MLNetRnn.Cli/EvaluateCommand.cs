@@ -8,8 +8,8 @@ namespace MLNetRnn.Cli;
 /// <summary>
 /// <c>mlnet-rnn evaluate --model M.zip --data F [--beam N] [--json]</c>: for a classifier accuracy, macro-F1, log-loss and
 /// count on labelled data (ML.NET's multiclass evaluator); for an encoder–decoder exact match, token error rate, BLEU and
-/// count against reference targets: greedy decoding of a greedy model is the loaded ML.NET model's own output; any beam
-/// search (and greedy decoding of a model saved with a beam) is the engine's, on the same weights.
+/// count against reference targets: with the model's own beam (the default) the loaded ML.NET model's output, which
+/// decodes inside its ONNX graph; with another <c>--beam</c> the engine's decoding on the same weights.
 /// </summary>
 internal static class EvaluateCommand
 {
@@ -82,14 +82,14 @@ internal static class EvaluateCommand
         int beam = beamOption ?? parts.Decoding.BeamSize;
         var scored = file.Load(ml).Transform(data);
         SequenceToSequenceMetrics metrics;
-        if (beam == 1 && parts.Decoding.BeamSize == 1)
+        if (beam == parts.Decoding.BeamSize)
         {
-            // The saved graph decodes greedily: score what any ML.NET app gets from this model.
+            // The saved graph decodes with this beam: score what any ML.NET app gets from this model.
             metrics = ml.SequenceToSequence.Evaluate(scored, ReferenceColumn, file.OutputColumn, parts.Level);
         }
         else
         {
-            // Beam search (or greedy decoding of a model whose graph runs a beam): the engine decodes on the same weights.
+            // Another beam than the graph's: the engine decodes on the same weights.
             var predictions = parts.Decoder.DecodeAll(ColumnReader.TokenIds(scored, file.IdsColumn), beam);
             string[][] references = [.. ColumnReader.Text(data, ReferenceColumn).Select(t => TargetTokens.Split(t, parts.Level))];
             metrics = SequenceToSequenceMetrics.Compute(references, [.. predictions.Select(p => p.Tokens)]);

@@ -1,6 +1,4 @@
-using System.Buffers.Binary;
 using System.CommandLine;
-using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -60,7 +58,7 @@ internal static class ExportCommand
             files.Add(name);
         }
 
-        Write("model.onnx", path => OutputFiles.WriteBytes(path, GraphBytes(file.Path, file.NetworkEntry)));
+        Write("model.onnx", path => OutputFiles.WriteBytes(path, file.NetworkBytes));
         object config;
         if (file.IsClassifier)
         {
@@ -96,21 +94,6 @@ internal static class ExportCommand
         }
 
         return 0;
-    }
-
-    /// <summary>
-    /// The bytes of the ONNX graph stored in zip entry <paramref name="entry"/>: ML.NET's ONNX transform writes a
-    /// little-endian int32 length, then the graph (the layout <see cref="Onnx.ModelZip"/> reads and checks).
-    /// </summary>
-    private static byte[] GraphBytes(string zipPath, string entry)
-    {
-        using var zip = ZipFile.OpenRead(zipPath);
-        using var stream = zip.GetEntry(entry)?.Open() ?? throw new InvalidDataException($"'{zipPath}' has no entry '{entry}' any more; was it rewritten while reading?");
-        Span<byte> prefix = stackalloc byte[4];
-        stream.ReadExactly(prefix);
-        var bytes = new byte[BinaryPrimitives.ReadInt32LittleEndian(prefix)];
-        stream.ReadExactly(bytes);
-        return bytes;
     }
 
     /// <summary>One token per line, with <c>\</c>, line feed and carriage return escaped as <c>\\</c>, <c>\n</c>, <c>\r</c>.</summary>

@@ -19,12 +19,13 @@ internal sealed class ModelFile
     public const string Classification = "SequenceClassification";
     public const string SequenceToSequence = "SequenceToSequence";
 
-    private ModelFile(ModelZip zip, string task, string networkEntry, OnnxModel network, OnnxModel? tokenizerGraph, TokenizerSettings? tokenizer)
+    private ModelFile(ModelZip zip, string task, string networkEntry, OnnxModel network, byte[] networkBytes, OnnxModel? tokenizerGraph, TokenizerSettings? tokenizer)
     {
         Zip = zip;
         Task = task;
         NetworkEntry = networkEntry;
         Network = network;
+        NetworkBytes = networkBytes;
         TokenizerGraph = tokenizerGraph;
         Tokenizer = tokenizer;
     }
@@ -43,6 +44,9 @@ internal sealed class ModelFile
 
     /// <summary>Gets the classifier or encoder–decoder graph.</summary>
     public OnnxModel Network { get; }
+
+    /// <summary>Gets the network graph's bytes exactly as stored in the zip.</summary>
+    public byte[] NetworkBytes { get; }
 
     /// <summary>Gets the first tokenizer graph, or null when the model tokenizes with something else.</summary>
     public OnnxModel? TokenizerGraph { get; }
@@ -102,7 +106,7 @@ internal sealed class ModelFile
             tokenizer = OnnxModelCheck.Json<TokenizerSettings>(tokenizerGraph, OnnxMetadata.Settings);
         }
 
-        return new ModelFile(zip, kind == OnnxMetadata.ClassifierKind ? Classification : SequenceToSequence, network.Entry, network.Model, tokenizerGraph, tokenizer);
+        return new ModelFile(zip, kind == OnnxMetadata.ClassifierKind ? Classification : SequenceToSequence, network.Entry, network.Model, network.Bytes, tokenizerGraph, tokenizer);
     }
 
     /// <summary>Loads the model with ML.NET (what any ML.NET app would run).</summary>

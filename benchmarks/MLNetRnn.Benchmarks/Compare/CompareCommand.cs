@@ -45,7 +45,7 @@ public static class CompareCommand
 
         if (options.One is { } one)
         {
-            Console.WriteLine(OneWorkloadCommand.Run(one, options.Timer).ToJsonLine());
+            Console.WriteLine(OneWorkloadCommand.Run(one, options.Timer, options.ModelDirectory).ToJsonLine());
             return 0;
         }
 
@@ -67,10 +67,29 @@ public static class CompareCommand
         }
 
         var results = BuildRows(options, automatic, openBlas);
+        string? modelDirectory = PrepareLatencyModel(results);
+        try
+        {
+            return RunRounds(options, results, modelDirectory, clock, automatic, openBlas, oursThreads, script, torch);
+        }
+        finally
+        {
+            if (modelDirectory is not null)
+            {
+                Directory.Delete(modelDirectory, recursive: true);
+            }
+        }
+    }
+
+    private static int RunRounds(CompareOptions options, List<WorkloadResult> results, string? modelDirectory, Stopwatch clock,
+        GemmProvider automatic, bool openBlas, IReadOnlyList<int> oursThreads, string? script, bool torch)
+    {
         var sgemm = MeasureSgemm(oursThreads, openBlas);
         var (self, prefix) = ChildProcess.Self();
         for (int round = 1; round <= options.Rounds; round++)
         {
+            // Workloads that share a PyTorch workload (infer-lstm-onnx reuses infer-lstm's) measure it once per round.
+            var pyTorchDone = new HashSet<List<Measurement>>();
             foreach (var group in results.GroupBy(r => r.Spec))
             {
                 void Ours()
@@ -79,13 +98,18 @@ public static class CompareCommand
                     {
                         foreach (int threads in oursThreads)
                         {
-                            RunOurs(self, prefix, options, row, threads, round);
+                            RunOurs(self, prefix, options, row, threads, round, modelDirectory);
                         }
                     }
                 }
 
                 void Theirs()
                 {
+                    if (!pyTorchDone.Add(group.First().PyTorch))
+                    {
+                        return;
+                    }
+
                     foreach (int threads in torch ? options.Threads : [])
                     {
                         if (round > 1 && IsClearLoser(group.First().PyTorch, threads))
@@ -184,12 +208,49 @@ public static class CompareCommand
         return result;
     }
 
+    /// <summary>
+    /// Fits and saves the classifier of the ONNX Runtime and ML.NET workloads once, in this process, so their child
+    /// processes only load it (their memory is then the app's, not the fit's); null when no such workload runs.
+    /// </summary>
+    private static string? PrepareLatencyModel(List<WorkloadResult> results)
+    {
+        var specs = results.Select(r => r.Spec).Where(s => s.Harness != WorkloadHarness.Engine).Distinct().ToList();
+        if (specs.Count == 0)
+        {
+            return null;
+        }
+
+        static object Size(WorkloadSpec s) => (s.Cell, s.EmbeddingSize, s.HiddenSize, s.Layers, s.Bidirectional);
+        var spec = specs[0];
+        if (specs.Any(s => !Size(s).Equals(Size(spec))))
+        {
+            throw new InvalidOperationException("The ONNX Runtime and ML.NET workloads must share one model size (they run one prepared model).");
+        }
+
+        var clock = Stopwatch.StartNew();
+        string directory = Directory.CreateTempSubdirectory("mlnetrnn-latency-").FullName;
+        LatencyModel.Prepare(spec, directory);
+        Progress($"Latency model (pipeline fitted for 1 epoch, saved as .zip and .onnx) prepared in {clock.Elapsed.TotalSeconds:0.0} s");
+        return directory;
+    }
+
     private static List<WorkloadResult> BuildRows(CompareOptions options, GemmProvider automatic, bool openBlas)
     {
         var rows = new List<WorkloadResult>();
+        var pyTorchLists = new Dictionary<string, List<Measurement>>(StringComparer.Ordinal);
         foreach (var spec in options.Workloads)
         {
-            var pyTorch = new List<Measurement>();
+            if (!pyTorchLists.TryGetValue(spec.PyTorchWorkload, out var pyTorch))
+            {
+                pyTorchLists[spec.PyTorchWorkload] = pyTorch = [];
+            }
+
+            if (spec.Harness != WorkloadHarness.Engine)
+            {
+                rows.Add(new WorkloadResult(spec, null, pyTorch)); // no GEMM provider of ours runs
+                continue;
+            }
+
             if (options.Providers.Count > 0)
             {
                 foreach (var provider in options.Providers)
@@ -211,9 +272,10 @@ public static class CompareCommand
         return rows;
     }
 
-    private static void RunOurs(string self, string[] prefix, CompareOptions options, WorkloadResult row, int threads, int round)
+    private static void RunOurs(string self, string[] prefix, CompareOptions options, WorkloadResult row, int threads, int round, string? modelDirectory)
     {
-        string[] args = [.. prefix, "compare", "--one", row.Spec.Name, .. options.TimingArguments()];
+        string[] args = [.. prefix, "compare", "--one", row.Spec.Name, .. options.TimingArguments(),
+            .. row.Spec.Harness != WorkloadHarness.Engine && modelDirectory is not null ? ["--model-dir", modelDirectory] : Array.Empty<string>()];
         var environment = new Dictionary<string, string?>();
         if (row.ProviderSetting is not null)
         {
@@ -235,12 +297,12 @@ public static class CompareCommand
         }
 
         row.Ours.Add(m);
-        Progress($"[{round}/{options.Rounds}] {row.Spec.Name,-14} ours    {m.Provider + " " + m.Threads + " thr",-12} {ResultTable.Speed(row.Spec, m),16}  (median {Median(row.Spec, m)}, {m.Repetitions} reps)");
+        Progress($"[{round}/{options.Rounds}] {row.Spec.Name,-15} ours    {m.Provider + " " + m.Threads + " thr",-12} {ResultTable.Speed(row.Spec, m),16}  (median {Median(row.Spec, m)}, {m.Repetitions} reps)");
     }
 
     private static void RunPyTorch(CompareOptions options, string script, WorkloadResult row, int threads, int round)
     {
-        string[] args = [script, "--workload", row.Spec.Name, "--threads", threads.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        string[] args = [script, "--workload", row.Spec.PyTorchWorkload, "--threads", threads.ToString(System.Globalization.CultureInfo.InvariantCulture),
             .. options.TimingArguments()];
         var (exit, output, error) = ChildProcess.Run(options.Python, args);
         var m = exit == 0 ? Measurement.ParseLastLine(output) : null;
@@ -252,7 +314,7 @@ public static class CompareCommand
         }
 
         row.PyTorch.Add(m);
-        Progress($"[{round}/{options.Rounds}] {row.Spec.Name,-14} PyTorch {threads + " thr",-12} {ResultTable.Speed(row.Spec, m),16}  (median {Median(row.Spec, m)}, {m.Repetitions} reps)");
+        Progress($"[{round}/{options.Rounds}] {row.Spec.PyTorchWorkload,-15} PyTorch {threads + " thr",-12} {ResultTable.Speed(row.Spec, m),16}  (median {Median(row.Spec, m)}, {m.Repetitions} reps)");
     }
 
     private static string Median(WorkloadSpec spec, Measurement m)

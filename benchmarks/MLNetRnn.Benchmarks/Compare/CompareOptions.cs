@@ -12,8 +12,10 @@ public sealed class CompareOptions
         compare [options]            run every workload in MLNetRnn and PyTorch, alternating, and print the table
           --quick                    1 round, fewer repetitions (a few minutes); default 3 rounds
           --workloads a,b            workloads to run (default all): lstm-small gru-small rnn-small bilstm-2layer
-                                     lstm-large lstm-ragged lstm-padded infer-lstm infer-gru
-          --threads 1,2              thread counts (default 1,2): ours via MLNETRNN_THREADS (each shown), PyTorch via
+                                     lstm-large lstm-ragged lstm-padded infer-lstm infer-gru infer-lstm-zip
+                                     infer-lstm-onnx
+          --threads 1,2              thread counts (default 1,2): ours via MLNETRNN_THREADS (each shown; for
+                                     infer-lstm-onnx ONNX Runtime's intra-op threads), PyTorch via
                                      torch.set_num_threads (best shown)
           --providers p,q            run each workload with these GEMM providers (managed, openblas); default: the
                                      engine's automatic choice for all, plus lstm-large with the other provider
@@ -26,8 +28,9 @@ public sealed class CompareOptions
           --python PATH              the interpreter with torch (default /usr/bin/python3)
           --script PATH              compare.py (default: found from the repository root)
           --no-pytorch               measure ours only
-        compare --one NAME [--reps N --budget S --warmup S]
-                                     measure one workload in this process and print one JSON line (used by compare)
+        compare --one NAME [--reps N --budget S --warmup S] [--model-dir DIR]
+                                     measure one workload in this process and print one JSON line (used by compare);
+                                     infer-lstm-zip/-onnx read the model compare prepared in DIR, or fit it first
         """;
 
     /// <summary>Gets the workloads, in table order.</summary>
@@ -66,6 +69,9 @@ public sealed class CompareOptions
     /// <summary>Gets the workload of <c>--one</c>, or null in the normal mode.</summary>
     public WorkloadSpec? One { get; private set; }
 
+    /// <summary>Gets the folder of the prepared latency model (<c>--model-dir</c>, with <c>--one</c>), or null.</summary>
+    public string? ModelDirectory { get; private set; }
+
     /// <summary>Parses the arguments after <c>compare</c>.</summary>
     /// <param name="args">The arguments.</param>
     /// <returns>The options.</returns>
@@ -96,6 +102,7 @@ public sealed class CompareOptions
                 case "--script": options.Script = Value(); break;
                 case "--no-pytorch": options.NoPyTorch = true; break;
                 case "--one": options.One = WorkloadSpec.Find(Value()); break;
+                case "--model-dir": options.ModelDirectory = Value(); break;
                 default: throw new ArgumentException($"Unknown option '{arg}'; see 'compare --help'.");
             }
         }

@@ -27,7 +27,7 @@ public static class CompareReport
         });
         sb.AppendLine(Line($"SGEMM 512³ GFLOP/s through Gemm.Multiply, {string.Join("; ", sgemmText)}. "
             + "The managed figure at the same thread count is the peak of the % column (the count in parentheses)."));
-        foreach (string note in RaggedNotes(results))
+        foreach (string note in RaggedNotes(results).Concat(LatencyNotes.For(results)))
         {
             sb.AppendLine(Line(note));
         }
@@ -105,6 +105,8 @@ public static class CompareReport
             results = results.Select(r => new
             {
                 workload = r.Spec.Name,
+                harness = r.Spec.Harness.ToString(),
+                pyTorchWorkload = r.Spec.PyTorchWorkload,
                 provider = r.Provider,
                 providerSetting = r.ProviderSetting,
                 flopsPerRepetition = r.OursBest is { } o ? r.Spec.RepetitionFlops(o.RealTokens) : (double?)null,

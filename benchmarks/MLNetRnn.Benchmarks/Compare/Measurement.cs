@@ -57,6 +57,16 @@ public sealed class Measurement
     /// <summary>Gets or sets the last loss (training) or class-1 probability (inference), to show the work was done.</summary>
     [JsonPropertyName("check")] public double Check { get; set; }
 
+    /// <summary>Gets or sets a second configuration timed in the same process (infer-lstm-onnx: ONNX Runtime's default
+    /// session options), or null.</summary>
+    [JsonPropertyName("alternative")] public string? Alternative { get; set; }
+
+    /// <summary>Gets or sets the fastest repetition of <see cref="Alternative"/>, in seconds.</summary>
+    [JsonPropertyName("alternativeBestSeconds")] public double? AlternativeBestSeconds { get; set; }
+
+    /// <summary>Gets or sets the median repetition of <see cref="Alternative"/>, in seconds.</summary>
+    [JsonPropertyName("alternativeMedianSeconds")] public double? AlternativeMedianSeconds { get; set; }
+
     /// <summary>Gets the options used to read and write the JSON line.</summary>
     public static JsonSerializerOptions JsonOptions { get; } = new()
     {

@@ -35,22 +35,7 @@ public sealed record RepetitionTimer(int MaxRepetitions, double BudgetSeconds, d
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(measurement);
-        int warmup = 0;
-        long start = Stopwatch.GetTimestamp();
-        while (true)
-        {
-            double elapsedSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-            bool warm = warmup >= 1 && elapsedSeconds >= WarmupSeconds
-                && (warmup >= TierUpRepetitions || elapsedSeconds >= MaxWarmupSeconds);
-            if (warm)
-            {
-                break;
-            }
-
-            run();
-            warmup++;
-        }
-
+        int warmup = WarmUp(run);
         var seconds = new double[Math.Max(MaxRepetitions, 1)];
         int count = 0;
         double spent = 0;
@@ -69,6 +54,77 @@ public sealed record RepetitionTimer(int MaxRepetitions, double BudgetSeconds, d
         measurement.GcCollections = GC.CollectionCount(0) - collections;
         measurement.AllocatedBytesPerRepetition = (double)(allocatedAfter - allocated) / count;
         measurement.WarmupRepetitions = warmup;
+        Summarise(seconds, count, measurement);
+    }
+
+    /// <summary>
+    /// Warms up both actions, then times them in alternation (one repetition of each in turn, up to N each, until twice
+    /// the budget is spent), so drift of a shared machine hits both alike. Each result gets its own allocations per
+    /// repetition, and both get the collections of the whole timed loop.
+    /// </summary>
+    /// <param name="first">One repetition of the first configuration.</param>
+    /// <param name="firstResult">Receives its counts and times.</param>
+    /// <param name="second">One repetition of the second configuration.</param>
+    /// <param name="secondResult">Receives its counts and times.</param>
+    public void MeasureInterleaved(Action first, Measurement firstResult, Action second, Measurement secondResult)
+    {
+        ArgumentNullException.ThrowIfNull(first);
+        ArgumentNullException.ThrowIfNull(firstResult);
+        ArgumentNullException.ThrowIfNull(second);
+        ArgumentNullException.ThrowIfNull(secondResult);
+        firstResult.WarmupRepetitions = WarmUp(first);
+        secondResult.WarmupRepetitions = WarmUp(second);
+        var a = new double[Math.Max(MaxRepetitions, 1)];
+        var b = new double[a.Length];
+        int count = 0;
+        double spent = 0;
+        long allocatedA = 0, allocatedB = 0;
+        int collections = GC.CollectionCount(0);
+        while (count < a.Length && (count == 0 || spent < 2 * BudgetSeconds))
+        {
+            long bytes = GC.GetTotalAllocatedBytes(precise: true);
+            long t0 = Stopwatch.GetTimestamp();
+            first();
+            a[count] = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+            long middle = GC.GetTotalAllocatedBytes(precise: true);
+            long t1 = Stopwatch.GetTimestamp();
+            second();
+            b[count] = Stopwatch.GetElapsedTime(t1).TotalSeconds;
+            allocatedA += middle - bytes;
+            allocatedB += GC.GetTotalAllocatedBytes(precise: true) - middle;
+            spent += a[count] + b[count];
+            count++;
+        }
+
+        firstResult.GcCollections = secondResult.GcCollections = GC.CollectionCount(0) - collections;
+        firstResult.AllocatedBytesPerRepetition = (double)allocatedA / count;
+        secondResult.AllocatedBytesPerRepetition = (double)allocatedB / count;
+        Summarise(a, count, firstResult);
+        Summarise(b, count, secondResult);
+    }
+
+    /// <summary>Runs <paramref name="run"/> until warm (see the remarks); returns the repetitions run.</summary>
+    private int WarmUp(Action run)
+    {
+        int warmup = 0;
+        long start = Stopwatch.GetTimestamp();
+        while (true)
+        {
+            double elapsedSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            bool warm = warmup >= 1 && elapsedSeconds >= WarmupSeconds
+                && (warmup >= TierUpRepetitions || elapsedSeconds >= MaxWarmupSeconds);
+            if (warm)
+            {
+                return warmup;
+            }
+
+            run();
+            warmup++;
+        }
+    }
+
+    private static void Summarise(double[] seconds, int count, Measurement measurement)
+    {
         measurement.Repetitions = count;
         Array.Sort(seconds, 0, count);
         measurement.BestSeconds = seconds[0];

@@ -71,7 +71,8 @@ public sealed class ResultTable
             row.Add(double.IsNaN(speedup) ? "–" : $"{speedup:0.00}×");
             row.Add(target <= 0 ? "" : double.IsNaN(speedup) ? $"≥{target:0.0}×" : $"≥{target:0.0}× {(speedup >= target ? "met" : "MISSED")}");
             row.Add(Number(r.OursGflops));
-            row.Add(ours is not null && peakGflops.TryGetValue(ours.Threads, out double peak) && peak > 0
+            // The peak is our engine's GEMM: no yardstick for ONNX Runtime's kernels.
+            row.Add(ours is not null && r.Spec.Harness == WorkloadHarness.Engine && peakGflops.TryGetValue(ours.Threads, out double peak) && peak > 0
                 ? $"{100 * r.OursGflops / peak:0.0}% ({ours.Threads})" : "–");
             row.Add(Number(r.PyTorchGflops));
             // Steady state: the least any round saw (a buffer grown once inside one run's timed window is not a per-step

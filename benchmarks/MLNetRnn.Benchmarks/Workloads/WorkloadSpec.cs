@@ -35,6 +35,9 @@ public enum LengthKind
 /// <param name="Inference">Whether the workload is forward-only one-sentence inference (else one training step).</param>
 /// <param name="PyTorchReference">Issue 5's PyTorch number on this machine: tokens/s for training, ms per sentence for inference; 0 when none.</param>
 /// <param name="TargetSpeedup">Issue 5's target for ours ÷ PyTorch (throughput), or 0 when the workload has none of its own.</param>
+/// <param name="Harness">What runs our side: the engine (default), ONNX Runtime or a loaded ML.NET model.</param>
+/// <param name="PyTorchName">The <c>compare.py</c> workload measured beside it, or null for <paramref name="Name"/>.
+/// Workloads with the same PyTorch name share its measurement (it runs once per round).</param>
 public sealed record WorkloadSpec(
     string Name,
     RecurrentCellType Cell,
@@ -47,7 +50,9 @@ public sealed record WorkloadSpec(
     LengthKind Lengths,
     bool Inference,
     double PyTorchReference,
-    double TargetSpeedup)
+    double TargetSpeedup,
+    WorkloadHarness Harness = WorkloadHarness.Engine,
+    string? PyTorchName = null)
 {
     /// <summary>V for every workload.</summary>
     public const int VocabularySize = 10000;
@@ -70,7 +75,16 @@ public sealed record WorkloadSpec(
         new("lstm-padded", RecurrentCellType.Lstm, 64, 128, 1, false, 32, 50, LengthKind.Padded, false, 0, 0),
         new("infer-lstm", RecurrentCellType.Lstm, 64, 128, 1, false, 1, 20, LengthKind.Full, true, 0.77, 5.0),
         new("infer-gru", RecurrentCellType.Gru, 64, 128, 1, false, 1, 20, LengthKind.Full, true, 0.66, 5.0),
+
+        // infer-lstm's model size through ML.NET and ONNX Runtime (see LatencyModel): text in through a loaded .zip,
+        // against PyTorch with its own tokenization (infer-lstm-text); token keys in through a raw InferenceSession,
+        // against PyTorch's infer-lstm (ids in).
+        new("infer-lstm-zip", RecurrentCellType.Lstm, 64, 128, 1, false, 1, 20, LengthKind.Full, true, 0, 0, WorkloadHarness.MLNetZip, "infer-lstm-text"),
+        new("infer-lstm-onnx", RecurrentCellType.Lstm, 64, 128, 1, false, 1, 20, LengthKind.Full, true, 0, 0, WorkloadHarness.OnnxSession, "infer-lstm"),
     ];
+
+    /// <summary>Gets the <c>compare.py</c> workload measured beside this one.</summary>
+    public string PyTorchWorkload => PyTorchName ?? Name;
 
     /// <summary>Gets D.</summary>
     public int Directions => Bidirectional ? 2 : 1;

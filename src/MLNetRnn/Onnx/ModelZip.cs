@@ -12,7 +12,7 @@ internal sealed class ModelZip
     /// <summary>The largest ONNX graph read (bigger entries are refused before anything is allocated).</summary>
     private const long MaxGraphBytes = 1L << 31;
 
-    private ModelZip(string path, IReadOnlyList<(string Entry, OnnxModel Model)> graphs, IReadOnlyList<string> entries)
+    private ModelZip(string path, IReadOnlyList<(string Entry, OnnxModel Model, byte[] Bytes)> graphs, IReadOnlyList<string> entries)
     {
         Path = path;
         Graphs = graphs;
@@ -21,8 +21,8 @@ internal sealed class ModelZip
 
     public string Path { get; }
 
-    /// <summary>Gets our graphs (those with <see cref="OnnxMetadata.Kind"/>), in entry order.</summary>
-    public IReadOnlyList<(string Entry, OnnxModel Model)> Graphs { get; }
+    /// <summary>Gets our graphs (those with <see cref="OnnxMetadata.Kind"/>) with their bytes as stored, in entry order.</summary>
+    public IReadOnlyList<(string Entry, OnnxModel Model, byte[] Bytes)> Graphs { get; }
 
     /// <summary>Gets every entry name of the zip.</summary>
     public IReadOnlyList<string> Entries { get; }
@@ -43,13 +43,14 @@ internal sealed class ModelZip
         try
         {
             using var zip = ZipFile.OpenRead(path);
-            var graphs = new List<(string, OnnxModel)>();
+            var graphs = new List<(string, OnnxModel, byte[])>();
             foreach (var entry in zip.Entries.Where(e => e.FullName.EndsWith("/OnnxModel", StringComparison.Ordinal) || e.FullName == "OnnxModel"))
             {
-                var model = OnnxModel.Parse(ReadGraph(entry));
+                byte[] bytes = ReadGraph(entry);
+                var model = OnnxModel.Parse(bytes);
                 if (model.MetadataValue(OnnxMetadata.Kind) is not null)
                 {
-                    graphs.Add((entry.FullName, model));
+                    graphs.Add((entry.FullName, model, bytes));
                 }
             }
 

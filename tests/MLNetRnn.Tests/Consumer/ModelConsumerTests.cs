@@ -75,6 +75,31 @@ public sealed class ModelConsumerTests : IDisposable
         }
     }
 
+    [Fact]
+    public void CliTrainedClassifier_PlainMLNetApp_GivesTheEnginesProbabilitiesAndLabels()
+    {
+        string zip = Path.Combine(_dir, "cli.zip");
+        var (code, _, stderr) = MLNetRnn.Tests.Cli.CliProcess.Run("train", "classify", "--data", Sentiment.Dataset("train.tsv"), "--model", zip,
+            "--epochs", "1", "--embedding", "8", "--hidden", "8", "--bidirectional", "--cell", "gru");
+        Assert.True(code == 0, stderr);
+
+        var rows = ModelConsumerProcess.Score(zip, Sentiment.Dataset("test.tsv"), "Score", "PredictedLabel");
+
+        var ml = new MLContext(seed: 1);
+        var scored = ml.Model.Load(zip, out _).Transform(ml.Data.LoadFromTextFile<Review>(Sentiment.Dataset("test.tsv"), hasHeader: true));
+        var (network, labels, _) = MLNetRnn.Classification.ClassifierOnnx.Read(MLNetRnn.Onnx.ModelZip.Read(zip).Find(MLNetRnn.Onnx.OnnxMetadata.ClassifierKind)!);
+        int[][] ids = MLNetRnn.DataViews.ColumnReader.TokenIds(scored, "Ids");
+        Assert.Equal(299, rows.Length);
+        for (int i = 0; i < ids.Length; i++)
+        {
+            var expected = new float[labels.Length];
+            network.Forward(MLNetRnn.Training.SequenceBatch.Create(ids, [i]), false, default, expected);
+            float[] consumer = [.. rows[i].GetProperty("Score").EnumerateArray().Select(e => e.GetSingle())];
+            Compare.Close(consumer, expected, 1e-5, $"row {i}");
+            Assert.Equal(labels[Array.IndexOf(expected, expected.Max())], rows[i].GetProperty("PredictedLabel").GetString());
+        }
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(5)]
