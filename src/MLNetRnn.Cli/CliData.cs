@@ -53,6 +53,28 @@ internal static class CliData
         return ml.Data.CreateTextLoader(options).Load(path);
     }
 
+    /// <summary>
+    /// Adds every String column of <paramref name="modelInput"/> that <paramref name="data"/> lacks, empty in every row.
+    /// </summary>
+    /// <exception cref="ArgumentException">A missing input column is not String (the CLI cannot make one up).</exception>
+    public static IDataView AddMissingInputs(MLContext ml, IDataView data, DataViewSchema modelInput)
+    {
+        foreach (var column in modelInput.Where(c => !c.IsHidden && data.Schema.GetColumnOrNull(c.Name) is null))
+        {
+            if (column.Type is not TextDataViewType)
+            {
+                throw new ArgumentException($"The model reads input column '{column.Name}' ({column.Type}), which the data does not have; add it to the file.");
+            }
+
+            var definition = SchemaDefinition.Create(typeof(TextRow));
+            definition[0].ColumnName = column.Name;
+            data = ml.Transforms.CustomMapping<NoColumns, TextRow>((_, row) => row.Text = string.Empty, contractName: null, outputSchemaDefinition: definition)
+                .Fit(data).Transform(data);
+        }
+
+        return data;
+    }
+
     /// <summary>One row with one String column named <paramref name="column"/>.</summary>
     public static IDataView OneText(MLContext ml, string column, string text)
     {
@@ -129,5 +151,9 @@ internal static class CliData
     private sealed class TextRow
     {
         public string Text { get; set; } = string.Empty;
+    }
+
+    private sealed class NoColumns
+    {
     }
 }

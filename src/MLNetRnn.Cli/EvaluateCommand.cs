@@ -52,9 +52,8 @@ internal static class EvaluateCommand
 
     private static int RunClassification(MLContext ml, ModelFile file, IDataView data, string path, string labelColumn, bool json)
     {
-        var model = file.Load(ml);
         string score = file.OutputColumn;
-        string[] classes = ModelFile.ScoreLabels(model.GetOutputSchema(data.Schema)[score]);
+        string[] classes = ModelFile.ScoreLabels(file.Transform(ml, data).Schema[score]);
         string[] labels = CliData.RequiredText(data, LabelTextColumn, $"label (column '{labelColumn}')", path);
         if (labels.Length == 0)
         {
@@ -63,7 +62,7 @@ internal static class EvaluateCommand
 
         LabelClasses.RequireKnown(labels, classes, path, "the model's");
         var labelled = LabelClasses.MapToKeys(ml, LabelKeyColumn, LabelTextColumn, classes).Fit(data).Transform(data);
-        var metrics = ml.MulticlassClassification.Evaluate(model.Transform(labelled), LabelKeyColumn, score, file.PredictedLabelColumn);
+        var metrics = ml.MulticlassClassification.Evaluate(file.Transform(ml, labelled), LabelKeyColumn, score, file.PredictedLabelColumn);
         if (json)
         {
             JsonOut.Line(MetricsJson.Of(metrics));
@@ -80,7 +79,7 @@ internal static class EvaluateCommand
     {
         var parts = file.ReadSequenceToSequence();
         int beam = beamOption ?? parts.Decoding.BeamSize;
-        var scored = file.Load(ml).Transform(data);
+        var scored = file.Transform(ml, data);
         SequenceToSequenceMetrics metrics;
         if (beam == parts.Decoding.BeamSize)
         {

@@ -37,7 +37,7 @@ internal static class InspectCommand
         }
 
         var file = ModelFile.Read(path);
-        var steps = Flatten(file.Load(new MLContext(seed: 0))).Select(TypeName).ToList();
+        var steps = Flatten(new MLContext(seed: 0).Model.Load(file.Path, out _)).Select(TypeName).ToList();
         var graphs = file.Zip.Graphs.Select(g => new Graph(g.Entry, g.Model.MetadataValue(Onnx.OnnxMetadata.Kind)!)).ToList();
         Description d;
         if (file.IsClassifier)

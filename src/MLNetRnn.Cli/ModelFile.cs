@@ -109,8 +109,16 @@ internal sealed class ModelFile
         return new ModelFile(zip, kind == OnnxMetadata.ClassifierKind ? Classification : SequenceToSequence, network.Entry, network.Model, network.Bytes, tokenizerGraph, tokenizer);
     }
 
-    /// <summary>Loads the model with ML.NET (what any ML.NET app would run).</summary>
-    public ITransformer Load(MLContext ml) => ml.Model.Load(Path, out _);
+    /// <summary>
+    /// Loads the model with ML.NET (what any ML.NET app would run) and runs it on <paramref name="rows"/>. An input column
+    /// the model was saved with that the rows lack (a pipeline that maps its Label column to a key first) gets its
+    /// empty value, as an app's prediction class would leave it.
+    /// </summary>
+    public IDataView Transform(MLContext ml, IDataView rows)
+    {
+        var model = ml.Model.Load(Path, out var input);
+        return model.Transform(CliData.AddMissingInputs(ml, rows, input));
+    }
 
     /// <summary>Rebuilds the classifier's network, labels and vocabulary from its graph.</summary>
     public (SequenceClassifierNetwork Network, string[] Labels, string[] Vocabulary) ReadClassifier() => ClassifierOnnx.Read(Network);

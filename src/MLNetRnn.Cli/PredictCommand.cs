@@ -52,7 +52,7 @@ internal static class PredictCommand
             IDataView rows = text is not null
                 ? CliData.OneText(ml, column, text)
                 : CliData.Load(ml, p.GetValue(data)!, p.GetValue(separator), file.IsClassifier ? "--text-column" : "--source-column", (p.GetValue(inputColumn) ?? column, column));
-            var output = file.Load(ml).Transform(rows);
+            var output = file.Transform(ml, rows);
             bool asJson = p.GetValue(json);
             return file.IsClassifier
                 ? RunClassification(file, output, asJson)

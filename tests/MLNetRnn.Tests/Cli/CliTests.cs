@@ -162,6 +162,25 @@ public sealed class CliTests : IClassFixture<CliTests.TrainedModel>
     }
 
     [Fact]
+    public void PredictAndEvaluate_ReadAPipelineThatMapsItsLabelFirst_AsMLNetsEvaluatorScoresIt()
+    {
+        // The shape of the README's pipeline: MapValueToKey("Label") first, MapKeyToValue last, saved with the data's schema.
+        var ml = new MLContext(seed: 1);
+        var rows = ml.Data.LoadFromTextFile<Review>(_trained.DataPath, hasHeader: true);
+        var model = Sentiment.Pipeline(ml).Fit(rows);
+        string path = Path.Combine(_trained.Directory, "pipeline.zip");
+        ml.Model.Save(model, rows.Schema, path);
+
+        var (code, stdout, stderr) = CliProcess.Run("predict", "--model", path, "--input", "Lovely staff.", "--json");
+        Assert.True(code == 0, stderr); // the model's Label input is fed empty, as an app's prediction class leaves it
+        Assert.Equal(2, JsonDocument.Parse(stdout.Trim()).RootElement.GetProperty("probabilities").EnumerateObject().Count());
+        (code, stdout, stderr) = CliProcess.Run("evaluate", "--model", path, "--data", _trained.DataPath, "--json");
+        Assert.True(code == 0, stderr);
+        var expected = ml.MulticlassClassification.Evaluate(model.Transform(rows));
+        Assert.Equal(Math.Round(expected.MicroAccuracy, 6), JsonDocument.Parse(stdout.Trim()).RootElement.GetProperty("accuracy").GetDouble());
+    }
+
+    [Fact]
     public void Inspect_ListsTaskStepsGraphsTensorsAndTotal()
     {
         var (code, stdout, _) = CliProcess.Run("inspect", "--model", _trained.ModelPath, "--json");
