@@ -94,6 +94,8 @@ public static class MLNetPathCommand
             Measure(fit, TrainerOptions(options, 1));
         }
 
+        Thread.Sleep(1000); // let the JIT's background tier-1 compilations of the warm-up finish before the clock runs
+
         for (int round = 1; round <= options.Rounds; round++)
         {
             foreach (var (p, fit) in round % 2 == 1 ? paths : Enumerable.Reverse(paths))

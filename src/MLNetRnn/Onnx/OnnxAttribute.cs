@@ -55,8 +55,8 @@ internal sealed class OnnxAttribute
             case 1: w.Fixed32(2, Float); break;
             case 2: w.Varint(3, Int); break;
             case 3: w.String(4, String!); break;
-            case 4: w.Message(5, Sub(Tensor!.Write)); break;
-            case 5: w.Message(6, Sub(Graph!.Write)); break;
+            case 4: w.Message(5, ProtoWriter.Of(Tensor!.Write)); break;
+            case 5: w.Message(6, ProtoWriter.Of(Graph!.Write)); break;
             case 6: w.PackedFloats(7, Floats!); break;
             case 7: w.PackedVarints(8, Ints!); break;
             case 8:
@@ -109,12 +109,5 @@ internal sealed class OnnxAttribute
             Float = a.Float, Int = a.Int, String = a.String, Tensor = a.Tensor, Graph = a.Graph,
             Floats = a.Type == 6 ? [.. floats] : null, Ints = a.Type == 7 ? [.. ints] : null, Strings = a.Type == 8 ? [.. strings] : null,
         };
-    }
-
-    private static ProtoWriter Sub(Action<ProtoWriter> write)
-    {
-        var w = new ProtoWriter();
-        write(w);
-        return w;
     }
 }

@@ -29,23 +29,23 @@ internal sealed class OnnxGraph
     {
         foreach (var node in Nodes)
         {
-            w.Message(1, Sub(node.Write));
+            w.Message(1, ProtoWriter.Of(node.Write));
         }
 
         w.String(2, Name);
         foreach (var tensor in Initializers)
         {
-            w.Message(5, Sub(tensor.Write));
+            w.Message(5, ProtoWriter.Of(tensor.Write));
         }
 
         foreach (var input in Inputs)
         {
-            w.Message(11, Sub(input.Write));
+            w.Message(11, ProtoWriter.Of(input.Write));
         }
 
         foreach (var output in Outputs)
         {
-            w.Message(12, Sub(output.Write));
+            w.Message(12, ProtoWriter.Of(output.Write));
         }
     }
 
@@ -88,12 +88,5 @@ internal sealed class OnnxGraph
         graph.Inputs.AddRange(inputs);
         graph.Outputs.AddRange(outputs);
         return graph;
-    }
-
-    private static ProtoWriter Sub(Action<ProtoWriter> write)
-    {
-        var w = new ProtoWriter();
-        write(w);
-        return w;
     }
 }

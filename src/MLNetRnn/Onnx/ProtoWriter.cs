@@ -19,6 +19,14 @@ internal sealed class ProtoWriter
     private byte[] _buffer = new byte[256];
     private int _length;
 
+    /// <summary>A nested message: a new writer filled by <paramref name="write"/>.</summary>
+    public static ProtoWriter Of(Action<ProtoWriter> write)
+    {
+        var w = new ProtoWriter();
+        write(w);
+        return w;
+    }
+
     /// <summary>Gets the bytes written so far.</summary>
     public ReadOnlySpan<byte> Written => _buffer.AsSpan(0, _length);
 

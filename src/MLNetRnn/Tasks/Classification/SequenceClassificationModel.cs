@@ -12,32 +12,27 @@ namespace MLNetRnn.Classification;
 /// It also keeps the trained network for inspection, training history and engine-side prediction.
 /// </summary>
 /// <remarks>
-/// Transforming, <c>GetOutputSchema</c>, prediction engines and saving all go to the ML.NET components it was built from
-/// (see <see cref="SequenceClassificationTrainer"/>); after <c>Model.Load</c> an app gets those components back as a
-/// plain <c>TransformerChain</c>. Safe to use from many threads as ML.NET transformers are.
+/// The ML.NET components it is made of are described in <see cref="SequenceClassificationTrainer"/>; see
+/// <see cref="RecurrentModel"/> for how they are saved and loaded. Safe to use from many threads as ML.NET transformers are.
 /// </remarks>
-public sealed class SequenceClassificationModel : ITransformer, ICanSaveModel
+public sealed class SequenceClassificationModel : RecurrentModel
 {
     private const int BatchSize = 64;
-    private readonly ITransformer _steps;
     private readonly SequenceClassifierNetwork _network;
     private readonly NetworkPool<SequenceClassifierNetwork> _pool;
-    private readonly OnnxModel _graph;
     private readonly string[] _labels;
     private readonly string[] _vocabulary;
 
     private SequenceClassificationModel(ITransformer steps, SequenceClassifierNetwork network, OnnxModel graph, string[] labels,
         string[] vocabulary, string featureColumn, string scoreColumn, string predictedLabelColumn, IReadOnlyList<TrainingProgress> history)
+        : base(steps, graph, network.Parameters, history)
     {
-        _steps = steps;
         _network = network;
-        _graph = graph;
         _labels = labels;
         _vocabulary = vocabulary;
         FeatureColumnName = featureColumn;
         ScoreColumnName = scoreColumn;
         PredictedLabelColumnName = predictedLabelColumn;
-        TrainingHistory = history;
         _pool = new NetworkPool<SequenceClassifierNetwork>(network.Clone);
     }
 
@@ -58,33 +53,6 @@ public sealed class SequenceClassificationModel : ITransformer, ICanSaveModel
 
     /// <summary>Gets the predicted-label output column.</summary>
     public string PredictedLabelColumnName { get; }
-
-    /// <summary>Gets the number of trainable scalars.</summary>
-    public int ParameterCount => _network.Parameters.Count;
-
-    /// <summary>Gets every tensor's PyTorch name and shape, in order.</summary>
-    public IReadOnlyList<(string Name, int[] Shape)> Tensors => [.. _network.Parameters.Parameters.Select(p => (p.Name, p.Shape.ToArray()))];
-
-    /// <summary>Gets one report per epoch trained (loss, validation loss and accuracy, tokens/s).</summary>
-    public IReadOnlyList<TrainingProgress> TrainingHistory { get; }
-
-    /// <summary>Gets the ONNX graph of the network as saved in the model (the bytes ML.NET's ONNX transform runs).</summary>
-    public byte[] GetOnnxModel() => _graph.ToBytes();
-
-    /// <inheritdoc/>
-    public bool IsRowToRowMapper => _steps.IsRowToRowMapper;
-
-    /// <inheritdoc/>
-    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => _steps.GetOutputSchema(inputSchema);
-
-    /// <inheritdoc/>
-    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => _steps.GetRowToRowMapper(inputSchema);
-
-    /// <inheritdoc/>
-    public IDataView Transform(IDataView input) => _steps.Transform(input);
-
-    /// <summary>Saves the ML.NET components this model is made of, exactly as ML.NET saves its own chains.</summary>
-    void ICanSaveModel.Save(ModelSaveContext ctx) => _steps.Save(ctx);
 
     internal static SequenceClassificationModel Create(SequenceClassifierNetwork network, string[] labels, string[] vocabulary,
         SequenceClassificationOptions options, IDataView trainingData, IReadOnlyList<TrainingProgress> history)

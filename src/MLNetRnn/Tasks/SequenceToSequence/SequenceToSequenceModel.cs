@@ -19,12 +19,10 @@ namespace MLNetRnn.SequenceToSequence;
 /// nothing, words with a space): ONNX at opset 17, the newest that Debian's ONNX checker knows, has no string
 /// concatenation. Safe to use from many threads.
 /// </remarks>
-public sealed class SequenceToSequenceModel : ITransformer, ICanSaveModel
+public sealed class SequenceToSequenceModel : RecurrentModel
 {
-    private readonly ITransformer _steps;
     private readonly Seq2SeqNetwork _network;
     private readonly Seq2SeqDecoder _decoder;
-    private readonly OnnxModel _graph;
     private readonly Vocabulary _targetVocabulary;
     private readonly string[] _sourceVocabulary;
     private readonly DataViewSchema _inputSchema;
@@ -32,11 +30,10 @@ public sealed class SequenceToSequenceModel : ITransformer, ICanSaveModel
     private SequenceToSequenceModel(ITransformer steps, Seq2SeqNetwork network, OnnxModel graph, string[] sourceVocabulary,
         Vocabulary targetVocabulary, DecodingSettings decoding, TokenLevel level, string sourceColumn, string tokensColumn, string scoreColumn,
         IReadOnlyList<TrainingProgress> history, DataViewSchema inputSchema)
+        : base(steps, graph, network.Parameters, history)
     {
         _inputSchema = inputSchema;
-        _steps = steps;
         _network = network;
-        _graph = graph;
         _sourceVocabulary = sourceVocabulary;
         _targetVocabulary = targetVocabulary;
         _decoder = new Seq2SeqDecoder(network, targetVocabulary, level, decoding);
@@ -45,7 +42,6 @@ public sealed class SequenceToSequenceModel : ITransformer, ICanSaveModel
         SourceColumnName = sourceColumn;
         PredictedTokensColumnName = tokensColumn;
         ScoreColumnName = scoreColumn;
-        TrainingHistory = history;
     }
 
     /// <summary>Gets the architecture.</summary>
@@ -71,33 +67,6 @@ public sealed class SequenceToSequenceModel : ITransformer, ICanSaveModel
 
     /// <summary>Gets the score output column.</summary>
     public string ScoreColumnName { get; }
-
-    /// <summary>Gets the number of trainable scalars.</summary>
-    public int ParameterCount => _network.Parameters.Count;
-
-    /// <summary>Gets every tensor's PyTorch name and shape, in order.</summary>
-    public IReadOnlyList<(string Name, int[] Shape)> Tensors => [.. _network.Parameters.Parameters.Select(p => (p.Name, p.Shape.ToArray()))];
-
-    /// <summary>Gets one report per epoch trained.</summary>
-    public IReadOnlyList<TrainingProgress> TrainingHistory { get; }
-
-    /// <summary>Gets the ONNX graph as saved in the model.</summary>
-    public byte[] GetOnnxModel() => _graph.ToBytes();
-
-    /// <inheritdoc/>
-    public bool IsRowToRowMapper => _steps.IsRowToRowMapper;
-
-    /// <inheritdoc/>
-    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => _steps.GetOutputSchema(inputSchema);
-
-    /// <inheritdoc/>
-    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => _steps.GetRowToRowMapper(inputSchema);
-
-    /// <inheritdoc/>
-    public IDataView Transform(IDataView input) => _steps.Transform(input);
-
-    /// <summary>Saves the ML.NET components this model is made of.</summary>
-    void ICanSaveModel.Save(ModelSaveContext ctx) => _steps.Save(ctx);
 
     /// <summary>The same weights with other decoding settings in the graph (for example greedy vs beam 5); it can be saved too.</summary>
     /// <param name="decoding">The new settings.</param>
