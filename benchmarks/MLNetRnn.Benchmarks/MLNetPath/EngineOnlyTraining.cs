@@ -21,7 +21,7 @@ public static class EngineOnlyTraining
     {
         ArgumentNullException.ThrowIfNull(o);
         ArgumentNullException.ThrowIfNull(data);
-        var trainer = RecurrentTrainer.Create(new MLContext(), o); // honours o.CellType
+        var trainer = RecurrentTrainer.Create(new MLContext(), o.CellType, o);
         var history = new List<TrainingProgress>();
         string[] vocabulary = [.. Enumerable.Range(0, data.VocabularySize).Select(id => $"id{id}")]; // only its length matters without pretrained vectors
         long start = Stopwatch.GetTimestamp();
