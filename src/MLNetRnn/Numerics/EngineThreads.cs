@@ -9,7 +9,7 @@ namespace MLNetRnn.Numerics;
 /// The initial value comes from the environment variable <c>MLNETRNN_THREADS</c> (a positive integer); unset, it is
 /// <c>min(2, Environment.ProcessorCount)</c>. The engine splits work at most two ways.
 /// </remarks>
-public static class EngineThreads
+internal static class EngineThreads
 {
     private static int s_count = Parse(Environment.GetEnvironmentVariable("MLNETRNN_THREADS"), Environment.ProcessorCount);
 

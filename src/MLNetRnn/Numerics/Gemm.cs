@@ -17,7 +17,7 @@ namespace MLNetRnn.Numerics;
 /// with the same shapes on the same machine. <see cref="Multiply"/> may be called from several threads at once (the managed kernel
 /// keeps its packing buffers per thread and allocates nothing once they have grown).
 /// </remarks>
-public static class Gemm
+internal static class Gemm
 {
     /// <summary>The environment variable that selects the provider at start-up.</summary>
     internal const string ProviderVariable = "MLNETRNN_GEMM";

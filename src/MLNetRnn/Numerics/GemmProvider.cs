@@ -1,13 +1,11 @@
 namespace MLNetRnn.Numerics;
 
 /// <summary>
-/// The implementation behind <see cref="Gemm.Multiply"/>.
+/// The matrix-product implementation the engine uses, chosen at start-up from the environment variable
+/// <c>MLNETRNN_GEMM</c>: <c>managed</c>, <c>openblas</c>, or unset for the managed kernel on AVX-512 machines and
+/// OpenBLAS (<c>libopenblas.so.0</c>) elsewhere when it loads, else the managed kernel.
 /// </summary>
-/// <remarks>
-/// The provider is chosen at start-up from the environment variable <c>MLNETRNN_GEMM</c>
-/// (<c>managed</c>, <c>openblas</c>, or unset for "OpenBLAS if it loads, else managed") and can be changed with
-/// <see cref="Gemm.Provider"/>.
-/// </remarks>
+/// <remarks>The engine's GEMM itself is internal; this enum names the choices (benchmarks and tests report them).</remarks>
 public enum GemmProvider
 {
     /// <summary>The built-in managed kernel (packed panels, cache blocking, AVX-512/AVX2 FMA micro-kernel).</summary>

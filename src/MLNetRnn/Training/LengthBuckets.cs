@@ -6,7 +6,7 @@ namespace MLNetRnn.Training;
 /// Plans an epoch's mini-batches so rows of similar length share a batch (little padding) while the order stays random:
 /// shuffle all rows, cut into pools of <c>8 × batchSize</c>, sort each pool by length, cut into batches, shuffle the batches.
 /// </summary>
-public static class LengthBuckets
+internal static class LengthBuckets
 {
     /// <summary>Returns the batches of one epoch as arrays of row indices.</summary>
     /// <param name="lengths">Each row's length.</param>
