@@ -72,6 +72,19 @@ public sealed class SequenceToSequencePipelineTests : IClassFixture<SequenceToSe
     }
 
     [Fact]
+    public void WithDecoding_RebuildsTheGraph_BeamThreeInOnnxEqualsTheEngine_AndTheOriginalIsUnchanged()
+    {
+        var original = _trained.Model.LastTransformer;
+        var beam = original.WithDecoding(original.Decoding with { BeamSize = 3 });
+        var model = new TransformerChain<SequenceToSequenceModel>([.. _trained.Model.Take(2), beam]);
+
+        AssertOnnxEqualsEngine(model, _trained.Test);
+        Assert.Equal(1, original.Decoding.BeamSize);
+        Assert.Equal(3, beam.Decoding.BeamSize);
+        Assert.Throws<ArgumentOutOfRangeException>(() => original.WithDecoding(original.Decoding with { MaxOutputLength = 0 }));
+    }
+
+    [Fact]
     public void SentenceAlone_DecodesAsInsideABatch()
     {
         var model = _trained.Model.LastTransformer;
