@@ -15,7 +15,7 @@ internal static class OutputFiles
     {
         var schema = new DataViewSchema.Builder();
         schema.AddColumn(inputColumn, Microsoft.ML.Data.TextDataViewType.Instance);
-        Write(path, stream => ml.Model.Save(model, schema.ToSchema(), stream));
+        ml.Model.SaveAtomically(model, schema.ToSchema(), path);
     }
 
     /// <summary>Writes UTF-8 text without a byte-order mark.</summary>

@@ -28,23 +28,6 @@ public static class RnnModelOperations
             throw new DirectoryNotFoundException($"The folder of '{full}' does not exist; create it first.");
         }
 
-        string temporary = Path.Combine(folder, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                catalog.Save(model, inputSchema, stream);
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temporary, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary))
-            {
-                File.Delete(temporary);
-            }
-        }
+        Tensors.NpyFile.WriteFileAtomically(full, stream => catalog.Save(model, inputSchema, stream));
     }
 }
