@@ -8,7 +8,7 @@ namespace MLNetRnn.Cli;
 /// <summary>
 /// <c>mlnet-rnn inspect --model F [--json]</c>: for a model .zip its task, ML.NET steps, our ONNX graphs, tokenizer and
 /// text column, architecture, vocabulary sizes (labels for a classifier, target vocabulary and decoding for an
-/// encoder–decoder), and the rebuilt network's tensors under PyTorch names with shapes and parameter counts; for a
+/// encoder–decoder), a Keras-style layer table (output shapes, parameter counts, total), and the rebuilt network's tensors under PyTorch names with shapes and parameter counts; for a
 /// state-dict .npz its tensors.
 /// </summary>
 internal static class InspectCommand
@@ -32,7 +32,7 @@ internal static class InspectCommand
         if (Path.GetExtension(path).Equals(".npz", StringComparison.OrdinalIgnoreCase))
         {
             var arrays = NpzFile.Read(path).Select(kv => new Tensor(kv.Key, kv.Value.Shape, kv.Value.Count)).ToList();
-            Print(json, new Description(Path.GetFullPath(path), null, [], [], null, null, null, null, null, null, null, arrays));
+            Print(json, new Description(Path.GetFullPath(path), null, [], [], null, null, null, null, null, null, null, null, arrays));
             return 0;
         }
 
@@ -44,13 +44,13 @@ internal static class InspectCommand
         {
             var (network, labels, vocabulary) = file.ReadClassifier();
             d = new Description(Path.GetFullPath(path), file.Task, steps, graphs, file.TextColumn, file.Tokenizer, network.Architecture, vocabulary.Length, null, labels, null,
-                Tensors(network.Parameters));
+                ModelSummary.Of(network), Tensors(network.Parameters));
         }
         else
         {
             var s = file.ReadSequenceToSequence();
             d = new Description(Path.GetFullPath(path), file.Task, steps, graphs, file.TextColumn, file.Tokenizer, s.Network.Architecture, s.SourceVocabulary.Length,
-                s.TargetVocabulary.Length, null, s.Decoding, Tensors(s.Network.Parameters));
+                s.TargetVocabulary.Length, null, s.Decoding, ModelSummary.Of(s.Network), Tensors(s.Network.Parameters));
         }
 
         Print(json, d);
@@ -82,6 +82,7 @@ internal static class InspectCommand
                 textColumn = d.TextColumn,
                 tokenizer = d.Tokenizer is { } t ? new { tokenizer = t.Tokenizer, lowerCase = t.LowerCase, keepPunctuation = t.KeepPunctuation, keepWhitespace = t.KeepWhitespace, pattern = t.Pattern } : null,
                 architecture = d.Architecture, vocabulary = d.Vocabulary, targetVocabulary = d.TargetVocabulary, labels = d.Labels, decoding = d.Decoding,
+                layers = d.Summary?.Layers.Select(l => new { name = l.Name, type = l.Type, outputShape = l.OutputShape, parameters = l.Parameters, tensors = l.Tensors }),
                 tensors = d.Tensors.Select(t => new { name = t.Name, shape = t.Shape, parameters = t.Count }), totalParameters = total,
             });
             return;
@@ -104,6 +105,13 @@ internal static class InspectCommand
                 : $"vocabulary: {d.Vocabulary} tokens; labels: {string.Join(", ", d.Labels ?? [])}");
         }
 
+        if (d.Summary is { } summary)
+        {
+            Console.WriteLine();
+            Console.Write(summary.ToString());
+            Console.WriteLine();
+        }
+
         int width = Math.Max(6, d.Tensors.Count == 0 ? 0 : d.Tensors.Max(t => t.Name.Length));
         Console.WriteLine($"{"tensor".PadRight(width)}  {"shape",-14} {"parameters",12}");
         foreach (var t in d.Tensors)
@@ -120,5 +128,5 @@ internal static class InspectCommand
 
     private sealed record Description(string Path, string? Task, IReadOnlyList<string> Steps, IReadOnlyList<Graph> Graphs, string? TextColumn,
         Transforms.TokenizerSettings? Tokenizer, object? Architecture, int? Vocabulary, int? TargetVocabulary, IReadOnlyList<string>? Labels,
-        SequenceToSequence.DecodingSettings? Decoding, IReadOnlyList<Tensor> Tensors);
+        SequenceToSequence.DecodingSettings? Decoding, ModelSummary? Summary, IReadOnlyList<Tensor> Tensors);
 }

@@ -33,6 +33,13 @@ public abstract class RecurrentModel : ITransformer, ICanSaveModel
     /// <summary>Gets every tensor's PyTorch name and shape, in order.</summary>
     public IReadOnlyList<(string Name, int[] Shape)> Tensors => [.. _parameters.Parameters.Select(p => (p.Name, p.Shape.ToArray()))];
 
+    /// <summary>
+    /// A Keras-style table of the network's layers, output shapes and parameter counts with the total; print it, or read
+    /// its <see cref="ModelSummary.Layers"/>.
+    /// </summary>
+    /// <returns>The summary, built from the tensors the network holds.</returns>
+    public abstract ModelSummary Summary();
+
     /// <summary>Gets one report per epoch trained (loss, validation metrics, tokens/s).</summary>
     public IReadOnlyList<TrainingProgress> TrainingHistory { get; }
 

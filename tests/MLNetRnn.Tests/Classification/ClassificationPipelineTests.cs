@@ -203,6 +203,9 @@ public sealed class ClassificationPipelineTests : IClassFixture<ClassificationPi
         Assert.Equal(progress.Items, classifier.TrainingHistory);
         Assert.All(progress.Items, p => Assert.NotNull(p.ValidationAccuracy));
         Assert.Equal(Enumerable.Range(1, progress.Items.Count), progress.Items.Select(p => p.Epoch));
+        var summary = classifier.Summary(); // the public route to the layer table
+        Assert.Equal(classifier.ParameterCount, summary.TotalParameters);
+        Assert.Equal(4 * ((16 * (16 + 16)) + (2 * 16)), summary.Layers.Single(l => l.Name == "rnn.l0").Parameters);
     }
 
     [Fact]

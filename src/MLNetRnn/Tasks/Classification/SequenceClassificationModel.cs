@@ -36,6 +36,9 @@ public sealed class SequenceClassificationModel : RecurrentModel
         _pool = new NetworkPool<SequenceClassifierNetwork>(network.Clone);
     }
 
+    /// <inheritdoc/>
+    public override ModelSummary Summary() => ModelSummary.Of(_network);
+
     /// <summary>Gets the class labels in score order (the label key's values as text).</summary>
     public IReadOnlyList<string> Labels => _labels;
 

@@ -44,6 +44,9 @@ public sealed class SequenceToSequenceModel : RecurrentModel
         ScoreColumnName = scoreColumn;
     }
 
+    /// <inheritdoc/>
+    public override ModelSummary Summary() => ModelSummary.Of(_network);
+
     /// <summary>Gets the architecture.</summary>
     public Seq2SeqArchitecture Architecture => _network.Architecture;
 
@@ -96,7 +99,7 @@ public sealed class SequenceToSequenceModel : RecurrentModel
         _decoder.Decode(sourceIds, beamSize ?? Decoding.BeamSize, nBest);
 
     /// <summary>Decodes many sources with the engine (greedy in batches, or beam search one by one).</summary>
-    internal Seq2SeqPrediction[] DecodeAll(int[][] sources, int beamSize) => _decoder.DecodeAll(sources, beamSize);
+    internal Seq2SeqPrediction[] DecodeAll(int[][] sources, int beamSize, Action<int, Seq2SeqPrediction>? decoded = null) => _decoder.DecodeAll(sources, beamSize, decoded);
 
     internal static SequenceToSequenceModel Create(Seq2SeqNetwork network, string[] sourceVocabulary, Vocabulary targetVocabulary, DecodingSettings decoding,
         SequenceToSequenceOptions options, IDataView trainingData, IReadOnlyList<TrainingProgress> history) =>
