@@ -6,7 +6,8 @@ namespace MLNetRnn.Cli;
 
 /// <summary>
 /// What every <c>train</c> subcommand does around fitting: per-epoch reports (a JSON object with <c>--json</c>, a line
-/// when output is redirected, a progress bar on a terminal), timing, and the final summary.
+/// when output is redirected, a progress bar with elapsed and remaining time and the running loss and validation metric
+/// on a terminal), timing, and the final summary.
 /// </summary>
 internal static class TrainingRun
 {
@@ -39,7 +40,7 @@ internal static class TrainingRun
         else
         {
             model = default!;
-            AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn()).Start(progressContext =>
+            AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn()).Start(progressContext =>
             {
                 var task = progressContext.AddTask("training", maxValue: epochs);
                 model = fit(new Reporter(p =>

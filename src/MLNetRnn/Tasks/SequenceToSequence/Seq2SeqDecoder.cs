@@ -53,7 +53,11 @@ internal sealed class Seq2SeqDecoder
         });
     }
 
-    public Seq2SeqPrediction[] DecodeAll(int[][] sources, int beamSize) => _pool.Use(network =>
+    /// <summary>
+    /// Decodes every source (greedy in length buckets of 64 when <paramref name="beamSize"/> is 1, else one beam search per
+    /// source), calling <paramref name="decoded"/> with each row's index and prediction as it is done (not in row order).
+    /// </summary>
+    public Seq2SeqPrediction[] DecodeAll(int[][] sources, int beamSize, Action<int, Seq2SeqPrediction>? decoded = null) => _pool.Use(network =>
     {
         foreach (int[] ids in sources)
         {
@@ -70,6 +74,7 @@ internal sealed class Seq2SeqDecoder
                 for (int j = 0; j < rows.Length; j++)
                 {
                     result[rows[j]] = ToPrediction(hyps[j]);
+                    decoded?.Invoke(rows[j], result[rows[j]]);
                 }
             }
         }
@@ -80,6 +85,7 @@ internal sealed class Seq2SeqDecoder
                 network.StartDecoding(sources, [i], beamSize);
                 result[i] = ToPrediction(BeamSearch.Search(network, _targetVocabulary.BeginId, _targetVocabulary.EndId, beamSize,
                     Decoding.MaxOutputLength, Decoding.LengthPenalty, 1)[0]);
+                decoded?.Invoke(i, result[i]);
             }
         }
 
