@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNetRnn.DataViews;
+using MLNetRnn.Plots;
 
 namespace MLNetRnn.Cli;
 
@@ -9,7 +10,7 @@ namespace MLNetRnn.Cli;
 /// <c>mlnet-rnn predict --model M.zip (--input TEXT | --data F) [--json]</c>: for a classifier the label, probabilities,
 /// and the tokens and ids the model used (the ML.NET model run as any app would run it); for an encoder–decoder the
 /// output, its tokens and score, the n-best list (<c>--beam</c>, <c>--nbest</c>, the engine's beam search on the saved
-/// weights) and optionally an SVG heat map of the attention (<c>--attention OUT.svg</c>).
+/// weights) and optionally a heat map of the attention (<c>--attention OUT.svg</c> or <c>.png</c>, <see cref="RnnPlots.Attention"/>).
 /// </summary>
 internal static class PredictCommand
 {
@@ -22,7 +23,7 @@ internal static class PredictCommand
         var separator = CliOptions.Separator();
         var beam = CliOptions.Beam();
         var nbest = CliOptions.AtLeastOne(new Option<int>("--nbest") { DefaultValueFactory = _ => 1, Description = "Seq2seq: how many outputs to list, best first (at most the beam size)." });
-        var attention = new Option<string?>("--attention") { Description = "Seq2seq with --input: write the best output's attention weights as an SVG heat map to this file." };
+        var attention = PlotOutput.Create("--attention", "Seq2seq with --input: write the best output's attention weights as a heat map to this .svg or .png.");
         var json = new Option<bool>("--json") { Description = "Print one JSON object per input." };
         var command = new Command("predict", "Classify or transform text with a model.") { model, input, data, inputColumn, separator, beam, nbest, attention, json };
         command.Validators.Add(r =>
@@ -46,6 +47,7 @@ internal static class PredictCommand
         {
             var file = ModelFile.Read(p.GetRequiredValue(model));
             file.RejectUnless(ModelFile.SequenceToSequence, p, beam, nbest, attention);
+            PlotOutput.RequireFolder(p.GetValue(attention), "--attention");
             string column = file.RequireTextColumn();
             string? text = p.GetValue(input);
             var ml = new MLContext(seed: 0);
@@ -127,7 +129,7 @@ internal static class PredictCommand
         };
     }
 
-    private static int RunSequenceToSequence(ModelFile file, IDataView output, bool fromFile, int? beamOption, int nbest, string? svgPath, bool json)
+    private static int RunSequenceToSequence(ModelFile file, IDataView output, bool fromFile, int? beamOption, int nbest, string? imagePath, bool json)
     {
         var parts = file.ReadSequenceToSequence();
         int beam = beamOption ?? parts.Decoding.BeamSize;
@@ -136,7 +138,7 @@ internal static class PredictCommand
             throw new ArgumentException($"--nbest {nbest} is more than the model's beam size {beam}; pass --beam {nbest} or more.");
         }
 
-        if (svgPath is not null && parts.Network.Architecture.Attention is null)
+        if (imagePath is not null && parts.Network.Architecture.Attention is null)
         {
             throw new InvalidOperationException($"'{file.Path}' was trained without attention (--attention none), so there are no weights to draw; drop --attention.");
         }
@@ -153,9 +155,9 @@ internal static class PredictCommand
 
             var outputs = parts.Decoder.Decode(ids[i], beam, nbest);
             var best = outputs[0];
-            if (svgPath is not null)
+            if (imagePath is not null)
             {
-                AttentionSvg.Write(svgPath, texts[i], sourceTokens[i], best);
+                PlotOutput.Save(RnnPlots.Attention(sourceTokens[i], best.Tokens, best.Attention, $"{texts[i]} → {best.Text}"), imagePath);
             }
 
             if (json)

@@ -4,9 +4,9 @@ using MLNetRnn.Cli;
 // mlnet-rnn: the command-line face of MLNetRnn. With --json every command's last stdout line is one JSON object.
 // Errors go to stderr as one line with exit code 1 (usage errors: 2); --verbose adds the stack trace.
 var verbose = new Option<bool>("--verbose") { Description = "Show stack traces on errors.", Recursive = true };
-var root = new RootCommand("mlnet-rnn: train, evaluate, inspect, export and use recurrent sequence models on ML.NET.")
+var root = new RootCommand("mlnet-rnn: train, evaluate, inspect, export, diagnose and use recurrent sequence models on ML.NET.")
 {
-    verbose, TrainCommand.Create(), EvaluateCommand.Create(), PredictCommand.Create(), InspectCommand.Create(), ExportCommand.Create(),
+    verbose, TrainCommand.Create(), EvaluateCommand.Create(), PredictCommand.Create(), InspectCommand.Create(), ExportCommand.Create(), DiagnoseCommand.Create(),
 };
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0)

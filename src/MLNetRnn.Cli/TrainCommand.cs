@@ -41,9 +41,10 @@ internal static class TrainCommand
         var minCount = new Option<int>("--min-count") { DefaultValueFactory = _ => 1, Description = "Fewest occurrences for a word to get its own id." };
         var glove = new Option<string?>("--glove") { Description = "GloVe/word2vec text file to initialise the embedding (its dimension must equal --embedding)." };
         var freeze = new Option<bool>("--freeze-embeddings") { Description = "Keep the embedding fixed." };
+        var plot = PlotOutput.Create("--plot", "Write the training curves (loss, validation loss and accuracy per epoch) to this .png or .svg.");
         var command = common.AddTo(
             new Command("classify", "Train a text classifier (tokenize → vocabulary → RNN/LSTM/GRU → softmax)."),
-            textColumn, labelColumn, bidirectional, pooling, maxVocabulary, minCount, glove, freeze);
+            textColumn, labelColumn, bidirectional, pooling, maxVocabulary, minCount, glove, freeze, plot);
         command.SetAction(p =>
         {
             var options = new SequenceClassificationOptions
@@ -64,15 +65,16 @@ internal static class TrainCommand
                 PretrainedEmbeddingsPath = p.GetValue(glove),
                 FreezeEmbeddings = p.GetValue(freeze),
             };
-            return Run(common.ReadRun(p), new Columns(p.GetValue(textColumn)!, p.GetValue(labelColumn)!, p.GetValue(maxVocabulary), p.GetValue(minCount)), options);
+            return Run(common.ReadRun(p), new Columns(p.GetValue(textColumn)!, p.GetValue(labelColumn)!, p.GetValue(maxVocabulary), p.GetValue(minCount)), options, p.GetValue(plot));
         });
         return command;
     }
 
-    private static int Run(TrainOptions.RunSettings s, Columns c, SequenceClassificationOptions options)
+    private static int Run(TrainOptions.RunSettings s, Columns c, SequenceClassificationOptions options, string? plot)
     {
         options.Seed = s.Seed;
         options.Validate(); // before reading the data, so a bad setting fails fast
+        PlotOutput.RequireFolder(plot, "--plot");
         var ml = new MLContext(s.Seed);
         options.LabelColumnName = c.Text == "Label" ? "Label.key" : "Label"; // the key column must not hide the text column
         var (train, validation, rows) = LoadLabelled(ml, s, c, options.LabelColumnName);
@@ -99,6 +101,7 @@ internal static class TrainCommand
         object? metrics = options.ValidationSet is { } v
             ? MetricsJson.Of(ml.MulticlassClassification.Evaluate(classifier.Transform(v), options.LabelColumnName, classifier.ScoreColumnName, classifier.PredictedLabelColumnName))
             : null;
+        PlotOutput.TrainingCurves(plot, classifier.TrainingHistory, $"Training {Path.GetFileName(s.Model)} ({PlotOutput.CellName(options.CellType)} classifier)", s.Json);
         TrainingRun.Summary(s.Json, s.Model, stats, rows, classifier.ParameterCount,
             [("vocabulary", classifier.Architecture.VocabularySize), ("labels", classifier.Labels)], metrics);
         return 0;

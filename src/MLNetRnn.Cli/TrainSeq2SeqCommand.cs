@@ -48,9 +48,10 @@ internal static class TrainSeq2SeqCommand
             DefaultValueFactory = _ => 5, Description = "Beam size the saved model decodes with (1 = greedy); also used for the validation metrics.",
         });
         var maxLength = CliOptions.AtLeastOne(new Option<int>("--max-length") { DefaultValueFactory = _ => 50, Description = "Longest output, in tokens." });
+        var plot = PlotOutput.Create("--plot", "Write the training curves (loss and validation loss per epoch) to this .png or .svg.");
         var command = common.AddTo(
             new Command("seq2seq", "Train an encoder–decoder (tokenize → vocabulary → RNN/LSTM/GRU encoder → attention decoder → beam search)."),
-            sourceColumn, targetColumn, sourceLevel, targetLevel, attention, decoderLayers, unidirectional, labelSmoothing, scheduledSampling, tieEmbeddings, beam, maxLength);
+            sourceColumn, targetColumn, sourceLevel, targetLevel, attention, decoderLayers, unidirectional, labelSmoothing, scheduledSampling, tieEmbeddings, beam, maxLength, plot);
         command.SetAction(p =>
         {
             var cell = TrainOptions.CellType(p.GetValue(common.Cell));
@@ -79,12 +80,12 @@ internal static class TrainSeq2SeqCommand
                 ClipNorm = p.GetValue(common.Clip),
                 EarlyStoppingPatience = p.GetValue(common.Patience),
             };
-            return Run(common.ReadRun(p), p.GetValue(sourceColumn)!, p.GetValue(targetColumn)!, p.GetValue(sourceLevel) == "word", options);
+            return Run(common.ReadRun(p), p.GetValue(sourceColumn)!, p.GetValue(targetColumn)!, p.GetValue(sourceLevel) == "word", options, p.GetValue(plot));
         });
         return command;
     }
 
-    private static int Run(TrainOptions.RunSettings s, string source, string target, bool wordSource, SequenceToSequenceOptions options)
+    private static int Run(TrainOptions.RunSettings s, string source, string target, bool wordSource, SequenceToSequenceOptions options, string? plot)
     {
         if (source == target)
         {
@@ -98,6 +99,7 @@ internal static class TrainSeq2SeqCommand
         }
 
         options.Validate(); // before reading the data, so a bad setting fails fast
+        PlotOutput.RequireFolder(plot, "--plot");
         var ml = new MLContext(s.Seed);
 
         // The source keeps its file name, so evaluate and predict find it by the same header later.
@@ -115,23 +117,30 @@ internal static class TrainSeq2SeqCommand
         }, options.Epochs, s.Json);
         OutputFiles.SaveModel(ml, prefix.Append(encoderDecoder), source, s.Model);
 
-        object? metrics = validationIds is null ? null : MetricsJson.Of(Validate(ml, encoderDecoder, validationIds, options));
+        object? metrics = validationIds is null ? null : MetricsJson.Of(Validate(ml, encoderDecoder, validationIds, options, s.Json));
         int rows = ColumnReader.Text(train, options.TargetColumnName).Length;
+        PlotOutput.TrainingCurves(plot, encoderDecoder.TrainingHistory, $"Training {Path.GetFileName(s.Model)} ({PlotOutput.CellName(options.EncoderCell)} encoder–decoder)", s.Json);
         TrainingRun.Summary(s.Json, s.Model, stats, rows, encoderDecoder.ParameterCount,
             [("vocabulary", encoderDecoder.Architecture.SourceVocabularySize), ("targetVocabulary", encoderDecoder.Architecture.TargetVocabularySize), ("beam", options.BeamSize)], metrics);
         return 0;
     }
 
     /// <summary>Scores the validation rows decoded with the model's beam: the ML.NET model's own output for beam 1, the engine's beam search above.</summary>
-    private static SequenceToSequenceMetrics Validate(MLContext ml, SequenceToSequenceModel model, IDataView validation, SequenceToSequenceOptions options)
+    private static SequenceToSequenceMetrics Validate(MLContext ml, SequenceToSequenceModel model, IDataView validation, SequenceToSequenceOptions options, bool json)
     {
         if (options.BeamSize == 1)
         {
             return ml.SequenceToSequence.Evaluate(model.Transform(validation), options.TargetColumnName, model.PredictedTokensColumnName, model.TargetLevel);
         }
 
-        var predictions = model.DecodeAll(ColumnReader.TokenIds(validation, model.SourceColumnName), options.BeamSize);
         string[][] references = [.. ColumnReader.Text(validation, options.TargetColumnName).Select(t => TargetTokens.Split(t, model.TargetLevel))];
+        int exact = 0, done = 0;
+        var predictions = RowProgress.Run($"beam search (beam {options.BeamSize})", references.Length, RowProgress.ModeFor(json), progress =>
+            model.DecodeAll(ColumnReader.TokenIds(validation, model.SourceColumnName), options.BeamSize, (row, prediction) =>
+            {
+                exact += prediction.Tokens.SequenceEqual(references[row]) ? 1 : 0;
+                progress.Advance(1, "exact match " + RowProgress.Percent((double)exact / ++done));
+            }));
         return SequenceToSequenceMetrics.Compute(references, [.. predictions.Select(p => p.Tokens)]);
     }
 }

@@ -88,6 +88,66 @@ public sealed class CliTests : IClassFixture<CliTests.TrainedModel>
     }
 
     [Fact]
+    public void Evaluate_LargeFileRedirected_ReportsEachTenthOnStderr_AndJsonPrintsOnlyTheObject()
+    {
+        string large = Path.Combine(_trained.Directory, "large.tsv");
+        var rows = File.ReadLines(_trained.DataPath).Skip(1).ToList();
+        File.WriteAllLines(large, ["Text\tLabel", .. Enumerable.Repeat(rows, 30).SelectMany(r => r)]); // 1,200 rows
+
+        var (code, stdout, stderr) = CliProcess.Run("evaluate", "--model", _trained.ModelPath, "--data", large);
+        Assert.True(code == 0, stderr);
+        string[] lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(10, lines.Length);
+        for (int i = 0; i < 10; i++)
+        {
+            // Rows are counted in blocks of 64, so the line for a tenth comes at the first block that reaches it.
+            var match = System.Text.RegularExpressions.Regex.Match(lines[i], @"^evaluating: ([\d,]+)/1,200 rows \((\d+)%\), [\d.]+ s, about \d+ s left, accuracy \d+\.\d%$");
+            Assert.True(match.Success, lines[i]);
+            int done = int.Parse(match.Groups[1].Value.Replace(",", string.Empty, StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal((i + 1) * 10, int.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture));
+            Assert.InRange(done, (i + 1) * 120, Math.Min(1200, ((i + 1) * 120) + 63));
+        }
+
+        Assert.Contains("accuracy", stdout, StringComparison.Ordinal); // the metrics stay on stdout
+
+        (code, stdout, stderr) = CliProcess.Run("evaluate", "--model", _trained.ModelPath, "--data", large, "--json");
+        Assert.True(code == 0, stderr);
+        Assert.Equal(string.Empty, stderr);
+        using var doc = JsonDocument.Parse(Assert.Single(stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+        Assert.Equal(1200, doc.RootElement.GetProperty("count").GetInt32());
+
+        // The running accuracy of the last tenth is the evaluator's accuracy: the progress pass and ML.NET saw the same rows.
+        double accuracy = doc.RootElement.GetProperty("accuracy").GetDouble();
+        Assert.EndsWith("accuracy " + (accuracy * 100).ToString("F1", System.Globalization.CultureInfo.InvariantCulture) + "%", lines[^1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Evaluate_SmallFileRedirected_PrintsNoProgress()
+    {
+        var (code, _, stderr) = CliProcess.Run("evaluate", "--model", _trained.ModelPath, "--data", _trained.DataPath);
+        Assert.True(code == 0, stderr);
+        Assert.Equal(string.Empty, stderr);
+    }
+
+    [Fact]
+    public void Train_Redirected_PrintsOneLinePerEpochThenTheSummary()
+    {
+        string model = Path.Combine(_trained.Directory, "lines.zip");
+        var (code, stdout, stderr) = CliProcess.Run("train", "classify", "--data", _trained.DataPath, "--validation", _trained.DataPath, "--model", model,
+            "--epochs", "3", "--patience", "5", "--embedding", "4", "--hidden", "4");
+        Assert.True(code == 0, stderr);
+        string[] lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(5, lines.Length); // 3 epochs, the saved model, the validation metrics
+        for (int epoch = 1; epoch <= 3; epoch++)
+        {
+            Assert.Matches($@"^epoch {epoch}/3: loss \d+\.\d{{4}}, validation loss \d+\.\d{{4}}, accuracy \d+\.\d ?%, [\d,]+ tokens/s", lines[epoch - 1]);
+        }
+
+        Assert.StartsWith($"saved {model}: 3 epochs", lines[3], StringComparison.Ordinal);
+        Assert.StartsWith("validation: ", lines[4], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Evaluate_UnknownLabelIsOneLineErrorNamingTheLabelAndRow()
     {
         string file = Path.Combine(_trained.Directory, "unknown-label.tsv");
@@ -202,6 +262,15 @@ public sealed class CliTests : IClassFixture<CliTests.TrainedModel>
         using var train = JsonDocument.Parse(_trained.TrainOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]);
         Assert.Equal(train.RootElement.GetProperty("parameters").GetInt64(), total);
         Assert.Contains(root.GetProperty("tensors").EnumerateArray(), t => t.GetProperty("name").GetString()!.EndsWith("rnn.weight_hh_l0", StringComparison.Ordinal));
+        var layers = root.GetProperty("layers").EnumerateArray().ToList();
+        Assert.Equal(total, layers.Sum(l => l.GetProperty("parameters").GetInt64()));
+        Assert.Equal("embedding", layers[0].GetProperty("name").GetString());
+        Assert.Equal("(batch, 2)", layers[^1].GetProperty("outputShape").GetString());
+
+        var (textCode, text, _) = CliProcess.Run("inspect", "--model", _trained.ModelPath);
+        Assert.Equal(0, textCode);
+        Assert.Contains("Layer (type)", text, StringComparison.Ordinal);
+        Assert.Contains("Total params: " + total.ToString("N0", System.Globalization.CultureInfo.InvariantCulture), text, StringComparison.Ordinal);
     }
 
     [Fact]

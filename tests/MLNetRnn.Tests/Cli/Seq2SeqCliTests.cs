@@ -107,7 +107,7 @@ public sealed class Seq2SeqCliTests(Seq2SeqCliTests.TrainedModels trained) : ICl
     }
 
     [Fact]
-    public void Predict_AttentionWritesAnSvgWithOneRectPerCellAndEscapedLabels()
+    public void Predict_AttentionWritesAnSvgWithOneCellPerStepAndSourceCharacterAndEscapedLabels()
     {
         string svg = Path.Combine(_trained.Directory, $"attention-{Guid.NewGuid():N}.svg");
         const string input = "ab<&";
@@ -118,12 +118,13 @@ public sealed class Seq2SeqCliTests(Seq2SeqCliTests.TrainedModels trained) : ICl
 
         var doc = XDocument.Load(svg);
         Assert.Equal(Svg + "svg", doc.Root!.Name);
-        Assert.Contains(input, doc.Root.Element(Svg + "text")!.Value); // the title names the input
-        var rowLabels = doc.Root.Elements(Svg + "text").Where(t => (string?)t.Attribute("text-anchor") == "end").Select(t => t.Value).ToList();
-        Assert.Equal(tokens, rowLabels.Take(tokens.Length));
-        Assert.InRange(rowLabels.Count - tokens.Length, 0, 1);           // <EOS> has a row when decoding finished
-        Assert.All(rowLabels.Skip(tokens.Length), l => Assert.Equal("<EOS>", l));
-        Assert.Equal(rowLabels.Count * input.Length, doc.Root.Elements(Svg + "rect").Count()); // one cell per (output step, source character)
+        var texts = doc.Root.Descendants(Svg + "text").Select(t => t.Value.Trim()).ToList();
+        Assert.Contains(texts, t => t.StartsWith(input + " → ", StringComparison.Ordinal)); // the title names the input
+        Assert.All(tokens, t => Assert.Contains(t, texts));                                  // a row label per output token
+        Assert.All(input.Select(c => c.ToString()), c => Assert.Contains(c, texts));          // a column label per source character, escaped
+        int cells = doc.Root.Descendants(Svg + "rect").Count(r => (string?)r.Attribute("stroke") == "#CCC");
+        int rows = texts.Contains("<EOS>") ? tokens.Length + 1 : tokens.Length;              // <EOS> has a row when decoding finished
+        Assert.Equal(rows * input.Length, cells);                                            // one cell per (output step, source character)
     }
 
     [Fact]
