@@ -8,13 +8,14 @@ using MLNetRnn.Plots;
 namespace MLNetRnn.Cli;
 
 /// <summary>
-/// <c>mlnet-rnn diagnose gradient-flow [--cell rnn,lstm,gru] [--length 100] [--model M.zip] [--plot OUT.png|svg] [--json]</c>:
+/// <c>mlnet-rnn diagnose gradient-flow [--cell rnn,lstm,gru] [--length 100] [--forget-bias B] [--model M.zip] [--plot OUT.png|svg] [--json]</c>:
 /// how much the final hidden state depends on each input step, <c>‖∂h_T/∂x_t‖_F</c> for t = 1..T
 /// (<see cref="GradientFlow"/>), for freshly initialised stacks or for a trained model's (encoder) recurrent layers.
 /// </summary>
 /// <remarks>
 /// Prints a table of the norm at t = 1, every tenth of T, and T, per cell, and the first/last ratio; with <c>--json</c>
-/// one object <c>{"cells":[{"cell","length","norms":[T values]}]}</c>, cell = rnn, lstm or gru, norms to 6 significant digits.
+/// one object <c>{"cells":[{"cell","forgetBias","length","norms":[T values]}]}</c>, cell = rnn, lstm or gru, forgetBias 0
+/// except for the extra LSTM curve of <c>--forget-bias</c>, norms to 6 significant digits.
 /// </remarks>
 internal static class DiagnoseCommand
 {
@@ -49,18 +50,27 @@ internal static class DiagnoseCommand
         var inputSize = CliOptions.AtLeastOne(new Option<int>("--input-size") { DefaultValueFactory = _ => 32, Description = "I of the fresh stacks (not with --model)." });
         var hidden = CliOptions.AtLeastOne(new Option<int>("--hidden") { DefaultValueFactory = _ => 64, Description = "H of the fresh stacks (not with --model)." });
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 1, Description = "Seed of the weights (fresh stacks) and of the inputs." };
+        var forgetBias = new Option<float?>("--forget-bias")
+        {
+            Description = "Also measure a fresh LSTM whose forget-gate bias starts this much higher (Keras and Jozefowicz et al. use 1); not with --model.",
+        };
         var model = new Option<string?>("--model") { Description = "Measure this model's recurrent layers (a classifier's, or an encoder–decoder's encoder) on random tokens of its vocabulary." };
         var plot = PlotOutput.Create("--plot", "Write the curves (log scale) to this .png or .svg.");
         var json = new Option<bool>("--json") { Description = "Print one JSON object with every norm." };
         var command = new Command("gradient-flow", "‖∂h_T/∂x_t‖ for t = 1..T: how far back the final state still feels its inputs (vanishing gradients).")
         {
-            cells, length, samples, inputSize, hidden, seed, model, plot, json,
+            cells, length, samples, inputSize, hidden, seed, forgetBias, model, plot, json,
         };
         command.Validators.Add(result =>
         {
+            if (result.GetValue(forgetBias) is { } b && (!float.IsFinite(b) || b == 0f))
+            {
+                result.AddError($"--forget-bias {b} adds nothing to measure; give a finite, non-zero bias such as 1.");
+            }
+
             if (result.GetValue(model) is not null)
             {
-                foreach (var option in new Option[] { cells, inputSize, hidden })
+                foreach (var option in new Option[] { cells, inputSize, hidden, forgetBias })
                 {
                     if (result.GetResult(option) is { Implicit: false })
                     {
@@ -88,14 +98,19 @@ internal static class DiagnoseCommand
                 int i = p.GetValue(inputSize), h = p.GetValue(hidden);
                 string[] chosen = p.GetValue(cells) is { Length: > 0 } given ? [.. given.SelectMany(Split).Distinct()] : CellNames;
                 results = [.. chosen.Select(c => GradientFlow.Measure(TrainOptions.CellType(c), t, i, h, s, n))];
+                if (p.GetValue(forgetBias) is { } b)
+                {
+                    results.Add(GradientFlow.Measure(RecurrentCellType.Lstm, t, i, h, s, n, b));
+                }
+
                 title = $"Gradient flow at initialisation (T = {t}, I = {i}, H = {h})";
-                setting = $"fresh single-layer stacks, I = {i}, H = {h}, inputs from N(0, 1)";
+                setting = $"fresh single-layer stacks (PyTorch's initialisation), I = {i}, H = {h}, inputs from N(0, 1)";
             }
 
             string? written = plotPath is null ? null : PlotOutput.Save(RnnPlots.GradientFlow(results, title), plotPath);
             if (p.GetValue(json))
             {
-                JsonOut.Line(new { cells = results.Select(r => new { cell = CliName(r.Cell), length = r.Length, norms = r.Norms.Select(Significant) }) });
+                JsonOut.Line(new { cells = results.Select(r => new { cell = CliName(r.Cell), forgetBias = r.ForgetGateBias, length = r.Length, norms = r.Norms.Select(Significant) }) });
             }
             else
             {
@@ -138,13 +153,15 @@ internal static class DiagnoseCommand
         }
 
         var text = new StringBuilder().Append(heading).Append('\n');
-        text.Append(inv, $"{"t",10}").AppendJoin(string.Empty, results.Select(r => $"{PlotOutput.CellName(r.Cell),12}")).Append('\n');
+        static string Name(GradientFlowResult r) => r.Label ?? PlotOutput.CellName(r.Cell);
+        static int Width(GradientFlowResult r) => Math.Max(12, Name(r).Length + 2);
+        text.Append(inv, $"{"t",10}").AppendJoin(string.Empty, results.Select(r => Name(r).PadLeft(Width(r)))).Append('\n');
         foreach (int k in steps)
         {
-            text.Append(inv, $"{k,10}").AppendJoin(string.Empty, results.Select(r => string.Format(inv, "{0,12:0.000e+00}", r.Norms[k - 1]))).Append('\n');
+            text.Append(inv, $"{k,10}").AppendJoin(string.Empty, results.Select(r => r.Norms[k - 1].ToString("0.000e+00", inv).PadLeft(Width(r)))).Append('\n');
         }
 
-        text.Append(inv, $"{"first/last",10}").AppendJoin(string.Empty, results.Select(r => string.Format(inv, "{0,12:0.0e+00}", r.Ratio))).Append('\n');
+        text.Append(inv, $"{"first/last",10}").AppendJoin(string.Empty, results.Select(r => r.Ratio.ToString("0.0e+00", inv).PadLeft(Width(r)))).Append('\n');
         return text.ToString();
     }
 

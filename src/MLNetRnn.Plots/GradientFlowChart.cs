@@ -38,7 +38,7 @@ internal static class GradientFlowChart
 
             anyPoint = true;
             var line = plot.Add.Scatter(points.Select(p => p.X).ToArray(), points.Select(p => Math.Log10(p.Norm)).ToArray(), seen.Add(curve.Cell) ? ColorOf(curve.Cell) : PlotStyle.Palette[(4 + k) % PlotStyle.Palette.Length]);
-            line.LegendText = CellName(curve.Cell);
+            line.LegendText = curve.Label ?? CellName(curve.Cell);
             line.LineWidth = 2;
             line.MarkerSize = curve.Length <= 30 ? 4 : 0;
         }

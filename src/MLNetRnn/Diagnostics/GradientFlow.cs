@@ -38,21 +38,50 @@ public static class GradientFlow
     /// <param name="hiddenSize">H; at least 1. Default 64.</param>
     /// <param name="seed">Seeds the weights and the inputs; equal arguments give equal curves. Default 1.</param>
     /// <param name="samples">N, the random sequences averaged over; at least 1. Default 8.</param>
+    /// <param name="forgetGateBias">
+    /// LSTM only: added to the forget-gate slice of <c>bias_ih</c> after PyTorch's initialisation, so the forget gate starts
+    /// near σ(b) instead of σ(0) = ½ (Keras' <c>unit_forget_bias</c> and Jozefowicz et al. 2015 use 1). Default 0.
+    /// </param>
     /// <returns>The curve <c>‖∂h_T/∂x_t‖_F</c> for t = 1..T.</returns>
     /// <exception cref="ArgumentOutOfRangeException">A size, the length or the sample count is below 1, or <paramref name="cell"/> is not a defined cell.</exception>
-    public static GradientFlowResult Measure(RecurrentCellType cell, int length = 100, int inputSize = 32, int hiddenSize = 64, int seed = 1, int samples = 8)
+    /// <exception cref="ArgumentException"><paramref name="forgetGateBias"/> is not 0 for a cell other than LSTM, or is not finite.</exception>
+    public static GradientFlowResult Measure(RecurrentCellType cell, int length = 100, int inputSize = 32, int hiddenSize = 64, int seed = 1, int samples = 8,
+        float forgetGateBias = 0f)
     {
+        if (forgetGateBias != 0f && (cell != RecurrentCellType.Lstm || !float.IsFinite(forgetGateBias)))
+        {
+            throw new ArgumentException(cell != RecurrentCellType.Lstm
+                ? $"A forget-gate bias of {forgetGateBias} was given for a {cell} cell; only an LSTM has a forget gate. Pass 0 or measure an LSTM."
+                : $"The forget-gate bias {forgetGateBias} is not a finite number; pass a value such as 1.", nameof(forgetGateBias));
+        }
+
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(length);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inputSize);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(hiddenSize);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(samples);
         var random = new SeededRandom(seed);
-        var stack = new RecurrentStack(new ParameterStore(), cell, inputSize, hiddenSize, random);
+        var store = new ParameterStore();
+        var stack = new RecurrentStack(store, cell, inputSize, hiddenSize, random);
+        if (forgetGateBias != 0f)
+        {
+            // Gate order i, f, g, o (PyTorch's): the forget gate is rows H..2H of the bias.
+            var bias = store["bias_ih_l0"].Value.Slice(hiddenSize, hiddenSize);
+            foreach (ref float b in bias)
+            {
+                b += forgetGateBias;
+            }
+        }
+
         var inputs = new float[(long)length * samples * inputSize <= Array.MaxLength
             ? length * samples * inputSize
             : throw new ArgumentOutOfRangeException(nameof(length), length, $"{length} steps × {samples} samples × {inputSize} inputs do not fit in one array; measure fewer.")];
         random.FillGaussian(inputs, 0f, 1f);
-        return Measure(stack, inputs, length, samples);
+        var result = Measure(stack, inputs, length, samples);
+        return forgetGateBias == 0f ? result : result with
+        {
+            ForgetGateBias = forgetGateBias,
+            Label = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"LSTM, forget bias {forgetGateBias:+0.##;-0.##}"),
+        };
     }
 
     /// <summary>

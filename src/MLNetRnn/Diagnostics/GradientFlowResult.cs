@@ -23,6 +23,15 @@ public sealed record GradientFlowResult(RecurrentCellType Cell, int Length, doub
             ? Norms
             : throw new ArgumentException($"A gradient-flow curve of length {Length} needs {Length} norms (t = 1..T, T at least 1), got {Norms.Length}.", nameof(Norms));
 
+    /// <summary>
+    /// Gets what a legend or table calls the curve when it is not just the cell (for example <c>LSTM, forget bias +1</c>);
+    /// null for a plain cell.
+    /// </summary>
+    public string? Label { get; init; }
+
+    /// <summary>Gets the LSTM forget-gate bias added to PyTorch's initialisation before measuring (0 for none, and for other cells).</summary>
+    public float ForgetGateBias { get; init; }
+
     /// <summary>Gets the norm at the first step divided by the norm at the last, <c>Norms[0] / Norms[T − 1]</c>.</summary>
     /// <remarks>
     /// Near 1 (or above) when the earliest input still moves the final state as much as the latest one; orders of

@@ -25,13 +25,31 @@ public sealed class DiagnoseCommandTests : IClassFixture<DiagnoseCommandTests.Mo
         Assert.Equal(["rnn", "gru", "lstm"], cells.Select(c => c.GetProperty("cell").GetString()));
         foreach (var (cell, type) in cells.Zip([RecurrentCellType.SimpleRnn, RecurrentCellType.Gru, RecurrentCellType.Lstm]))
         {
-            Assert.Equal(["cell", "length", "norms"], cell.EnumerateObject().Select(p => p.Name));
+            Assert.Equal(["cell", "forgetBias", "length", "norms"], cell.EnumerateObject().Select(p => p.Name));
+            Assert.Equal(0, cell.GetProperty("forgetBias").GetDouble());
             Assert.Equal(12, cell.GetProperty("length").GetInt32());
             double[] norms = [.. cell.GetProperty("norms").EnumerateArray().Select(n => n.GetDouble())];
             double[] expected = GradientFlow.Measure(type, length: 12).Norms;
             Assert.Equal(expected.Length, norms.Length);
             Assert.All(norms.Zip(expected), p => Assert.Equal(p.Second, p.First, p.Second * 1e-5)); // six significant digits
         }
+    }
+
+    [Fact]
+    public void GradientFlow_ForgetBiasAddsAnLstmCurveWithThatBias()
+    {
+        var (code, stdout, stderr) = CliProcess.Run("diagnose", "gradient-flow", "--cell", "rnn", "--forget-bias", "1", "--length", "10", "--json");
+        Assert.True(code == 0, stderr);
+        using var doc = JsonDocument.Parse(stdout.Trim());
+        var cells = doc.RootElement.GetProperty("cells").EnumerateArray().ToList();
+        Assert.Equal(["rnn", "lstm"], cells.Select(c => c.GetProperty("cell").GetString()));
+        Assert.Equal(1, cells[1].GetProperty("forgetBias").GetDouble());
+        double[] expected = GradientFlow.Measure(RecurrentCellType.Lstm, length: 10, forgetGateBias: 1f).Norms;
+        Assert.All(cells[1].GetProperty("norms").EnumerateArray().Select(n => n.GetDouble()).Zip(expected), p => Assert.Equal(p.Second, p.First, p.Second * 1e-5));
+
+        (code, stdout, stderr) = CliProcess.Run("diagnose", "gradient-flow", "--cell", "lstm", "--forget-bias", "1", "--length", "10");
+        Assert.True(code == 0, stderr);
+        Assert.Equal(["t", "LSTM", "LSTM, forget bias +1"], stdout.Split('\n')[1].Split("  ", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
     }
 
     [Fact]
@@ -79,6 +97,8 @@ public sealed class DiagnoseCommandTests : IClassFixture<DiagnoseCommandTests.Mo
     [InlineData("diagnose", "gradient-flow", "--plot", "flow.jpg")]
     [InlineData("diagnose", "gradient-flow", "--model", "m.zip", "--cell", "lstm")]
     [InlineData("diagnose", "gradient-flow", "--model", "m.zip", "--hidden", "8")]
+    [InlineData("diagnose", "gradient-flow", "--model", "m.zip", "--forget-bias", "1")]
+    [InlineData("diagnose", "gradient-flow", "--forget-bias", "0")]
     [InlineData("diagnose")]
     public void GradientFlow_BadArgumentsAreUsageErrors(params string[] args) => CliProcess.AssertUsageError(args);
 
