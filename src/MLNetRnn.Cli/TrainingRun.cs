@@ -33,7 +33,7 @@ internal static class TrainingRun
                 else
                 {
                     Console.WriteLine($"epoch {p.Epoch}/{p.Epochs}: loss {p.TrainingLoss:F4}" + (p.ValidationLoss is { } vl ? $", validation loss {vl:F4}" : string.Empty)
-                        + (p.ValidationAccuracy is { } va ? $", accuracy {va:P1}" : string.Empty) + $", {p.TokensPerSecond:N0} tokens/s{(p.IsBest ? " *" : string.Empty)}");
+                        + (p.ValidationAccuracy is { } va ? ", accuracy " + RowProgress.Percent(va) : string.Empty) + $", {p.TokensPerSecond:N0} tokens/s{(p.IsBest ? " *" : string.Empty)}");
                 }
             }));
         }
@@ -47,7 +47,7 @@ internal static class TrainingRun
                 {
                     last = p;
                     task.Description = $"epoch {p.Epoch}/{p.Epochs} loss {p.TrainingLoss:F3}"
-                        + (p.ValidationAccuracy is { } a ? $" val acc {a:P1}" : p.ValidationLoss is { } vl ? $" val loss {vl:F3}" : string.Empty);
+                        + (p.ValidationAccuracy is { } a ? " val acc " + RowProgress.Percent(a) : p.ValidationLoss is { } vl ? $" val loss {vl:F3}" : string.Empty);
                     task.Value = p.Epoch;
                 }));
                 task.Value = task.MaxValue;
