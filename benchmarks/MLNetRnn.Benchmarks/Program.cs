@@ -2,15 +2,18 @@ using BenchmarkDotNet.Running;
 using MLNetRnn.Benchmarks;
 using MLNetRnn.Benchmarks.Compare;
 using MLNetRnn.Benchmarks.MLNetPath;
+using MLNetRnn.Benchmarks.Serving;
 
 // dotnet run -c Release --project benchmarks/MLNetRnn.Benchmarks -- bench [BenchmarkDotNet options, e.g. --filter '*Gemm*']
 // dotnet run -c Release --project benchmarks/MLNetRnn.Benchmarks -- compare [--quick] [--json out.json] [--markdown out.md]
 // dotnet run -c Release --project benchmarks/MLNetRnn.Benchmarks -- mlnet-path [--rounds 3] [--epochs 10] [--json out.json] [--markdown out.md]
+// dotnet run -c Release --project benchmarks/MLNetRnn.Benchmarks -- serve [--threads 1,4,16] [--seconds 10] [--json out.json] [--markdown out.md]
 const string usage = """
     MLNetRnn.Benchmarks (see benchmarks/README.md)
       bench [BenchmarkDotNet arguments]   kernel and layer benchmarks, e.g. bench --filter '*Gemm*' or --list flat
       compare [options]                   MLNetRnn vs PyTorch on issue 5's workloads; compare --help for options
       mlnet-path [options]                training through ML.NET's IDataView path vs the engine alone; mlnet-path --help
+      serve [options]                     many threads over one loaded model zip: latency, throughput, memory; serve --help
     """;
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
@@ -28,6 +31,8 @@ switch (args[0])
         return CompareCommand.Run(args[1..]);
     case "mlnet-path":
         return MLNetPathCommand.Run(args[1..]);
+    case "serve":
+        return ServeCommand.Run(args[1..]);
     default:
         Console.Error.WriteLine($"Unknown command '{args[0]}'.");
         Console.Error.WriteLine(usage);

@@ -31,6 +31,18 @@ internal static class CliOptions
         return option;
     }
 
+    public static Option<int> AtLeastZero(Option<int> option)
+    {
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is var value && value < 0)
+            {
+                result.AddError($"{option.Name} must be 0 or more, got {value}.");
+            }
+        });
+        return option;
+    }
+
     /// <summary>Whether the user typed the option (a default value does not count).</summary>
     public static bool Given(ParseResult parse, Option option) => parse.GetResult(option) is { Implicit: false };
 

@@ -46,6 +46,7 @@ internal static class EvaluateCommand
             {
                 var rows = CliData.Load(ml, path, separatorValue, "--source-column / --target-column",
                     (p.GetValue(inputColumn) ?? input, input), (p.GetValue(targetColumn)!, ReferenceColumn));
+                CliData.RequiredText(rows, ReferenceColumn, $"reference (column '{p.GetValue(targetColumn)}')", path); // the token error rate divides by its length
                 return RunSequenceToSequence(ml, file, rows, p.GetValue(beam), p.GetValue(json));
             }
 

@@ -32,24 +32,24 @@ internal static class InspectCommand
         if (Path.GetExtension(path).Equals(".npz", StringComparison.OrdinalIgnoreCase))
         {
             var arrays = NpzFile.Read(path).Select(kv => new Tensor(kv.Key, kv.Value.Shape, kv.Value.Count)).ToList();
-            Print(json, new Description(Path.GetFullPath(path), null, [], [], null, null, null, null, null, null, null, null, arrays));
+            Print(json, new Description(Path.GetFullPath(path), null, null, [], [], null, null, null, null, null, null, null, null, arrays));
             return 0;
         }
 
         var file = ModelFile.Read(path);
-        var steps = Flatten(new MLContext(seed: 0).Model.Load(file.Path, out _)).Select(TypeName).ToList();
+        var steps = Flatten(file.Load(new MLContext(seed: 0), out _)).Select(TypeName).ToList();
         var graphs = file.Zip.Graphs.Select(g => new Graph(g.Entry, g.Model.MetadataValue(Onnx.OnnxMetadata.Kind)!)).ToList();
         Description d;
         if (file.IsClassifier)
         {
             var (network, labels, vocabulary) = file.ReadClassifier();
-            d = new Description(Path.GetFullPath(path), file.Task, steps, graphs, file.TextColumn, file.Tokenizer, network.Architecture, vocabulary.Length, null, labels, null,
+            d = new Description(Path.GetFullPath(path), file.Task, Integrity(file.Integrity), steps, graphs, file.TextColumn, file.Tokenizer, network.Architecture, vocabulary.Length, null, labels, null,
                 ModelSummary.Of(network), Tensors(network.Parameters));
         }
         else
         {
             var s = file.ReadSequenceToSequence();
-            d = new Description(Path.GetFullPath(path), file.Task, steps, graphs, file.TextColumn, file.Tokenizer, s.Network.Architecture, s.SourceVocabulary.Length,
+            d = new Description(Path.GetFullPath(path), file.Task, Integrity(file.Integrity), steps, graphs, file.TextColumn, file.Tokenizer, s.Network.Architecture, s.SourceVocabulary.Length,
                 s.TargetVocabulary.Length, null, s.Decoding, ModelSummary.Of(s.Network), Tensors(s.Network.Parameters));
         }
 
@@ -78,7 +78,7 @@ internal static class InspectCommand
         {
             JsonOut.Line(new
             {
-                model = d.Path, task = d.Task, steps = d.Steps, graphs = d.Graphs.Select(g => new { entry = g.Entry, kind = g.Kind }),
+                model = d.Path, task = d.Task, integrity = d.Integrity, steps = d.Steps, graphs = d.Graphs.Select(g => new { entry = g.Entry, kind = g.Kind }),
                 textColumn = d.TextColumn,
                 tokenizer = d.Tokenizer is { } t ? new { tokenizer = t.Tokenizer, lowerCase = t.LowerCase, keepPunctuation = t.KeepPunctuation, keepWhitespace = t.KeepWhitespace, pattern = t.Pattern } : null,
                 architecture = d.Architecture, vocabulary = d.Vocabulary, targetVocabulary = d.TargetVocabulary, labels = d.Labels, decoding = d.Decoding,
@@ -91,6 +91,9 @@ internal static class InspectCommand
         if (d.Task is not null)
         {
             Console.WriteLine($"ML.NET model, task {d.Task}");
+            Console.WriteLine(d.Integrity == "verified"
+                ? $"integrity: verified (every entry matches the SHA-256 in {ModelIntegrity.SealEntryName})"
+                : "integrity: unsealed (saved without MLNetRnn's seal: the zip's structure and CRCs were checked, edits cannot be detected)");
             Console.WriteLine($"steps: {string.Join(" -> ", d.Steps)}");
             Console.WriteLine($"graphs: {string.Join(", ", d.Graphs.Select(g => $"{g.Kind} ({g.Entry})"))}");
             if (d.Tokenizer is { } t)
@@ -126,7 +129,10 @@ internal static class InspectCommand
 
     private sealed record Graph(string Entry, string Kind);
 
-    private sealed record Description(string Path, string? Task, IReadOnlyList<string> Steps, IReadOnlyList<Graph> Graphs, string? TextColumn,
+    /// <summary>The <c>integrity</c> JSON value: "verified" or "unsealed".</summary>
+    private static string Integrity(ModelIntegrityStatus status) => status == ModelIntegrityStatus.Verified ? "verified" : "unsealed";
+
+    private sealed record Description(string Path, string? Task, string? Integrity, IReadOnlyList<string> Steps, IReadOnlyList<Graph> Graphs, string? TextColumn,
         Transforms.TokenizerSettings? Tokenizer, object? Architecture, int? Vocabulary, int? TargetVocabulary, IReadOnlyList<string>? Labels,
         SequenceToSequence.DecodingSettings? Decoding, ModelSummary? Summary, IReadOnlyList<Tensor> Tensors);
 }

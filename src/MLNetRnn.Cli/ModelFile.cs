@@ -34,6 +34,9 @@ internal sealed class ModelFile
 
     public ModelZip Zip { get; }
 
+    /// <summary>Gets whether the zip carries MLNetRnn's seal (checked when it was read) or not.</summary>
+    public ModelIntegrityStatus Integrity => Zip.Integrity;
+
     /// <summary>Gets <see cref="Classification"/> or <see cref="SequenceToSequence"/>.</summary>
     public string Task { get; }
 
@@ -74,9 +77,9 @@ internal sealed class ModelFile
     /// <summary>Gets the classifier's predicted-label column.</summary>
     public string PredictedLabelColumn => Network.MetadataValue(OnnxMetadata.PredictedLabelColumn) ?? "PredictedLabel";
 
-    /// <summary>Reads the graphs of a model .zip.</summary>
+    /// <summary>Reads the graphs of a model .zip, after checking the zip and its seal (<see cref="ModelIntegrity"/>).</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataException">It is not a zip, not an ML.NET model, holds no MLNetRnn network graph, or a graph is damaged.</exception>
+    /// <exception cref="InvalidDataException">It is not a sound zip, does not match its seal, is not an ML.NET model, holds no MLNetRnn network graph, or a graph is damaged.</exception>
     public static ModelFile Read(string path)
     {
         ModelZip zip;
@@ -104,19 +107,27 @@ internal sealed class ModelFile
         {
             OnnxModelCheck.Kind(tokenizerGraph, OnnxMetadata.TokenizerKind);
             tokenizer = OnnxModelCheck.Json<TokenizerSettings>(tokenizerGraph, OnnxMetadata.Settings);
+            if (tokenizer.Tokenizer is not (TokenizerSettings.Words or TokenizerSettings.Characters))
+            {
+                throw new InvalidDataException($"'{path}' has a tokenizer of kind '{OnnxTensor.Shown(tokenizer.Tokenizer ?? "")}', which this version of MLNetRnn does not know ({TokenizerSettings.Words} or {TokenizerSettings.Characters}); the model is damaged or needs a newer MLNetRnn.");
+            }
         }
 
         return new ModelFile(zip, kind == OnnxMetadata.ClassifierKind ? Classification : SequenceToSequence, network.Entry, network.Model, network.Bytes, tokenizerGraph, tokenizer);
     }
 
+    /// <summary>Loads the model with ML.NET (what any ML.NET app would run), checking the zip and its seal again on the file it loads.</summary>
+    /// <exception cref="InvalidDataException">The file changed since it was read, or ML.NET cannot load it.</exception>
+    public ITransformer Load(MLContext ml, out DataViewSchema input) => ml.Model.LoadVerified(Path, out input);
+
     /// <summary>
-    /// Loads the model with ML.NET (what any ML.NET app would run) and runs it on <paramref name="rows"/>. An input column
+    /// Loads the model with ML.NET (<see cref="Load"/>) and runs it on <paramref name="rows"/>. An input column
     /// the model was saved with that the rows lack (a pipeline that maps its Label column to a key first) gets its
     /// empty value, as an app's prediction class would leave it.
     /// </summary>
     public IDataView Transform(MLContext ml, IDataView rows)
     {
-        var model = ml.Model.Load(Path, out var input);
+        var model = Load(ml, out var input);
         return model.Transform(CliData.AddMissingInputs(ml, rows, input));
     }
 

@@ -58,7 +58,7 @@ internal static class PredictCommand
             bool asJson = p.GetValue(json);
             return file.IsClassifier
                 ? RunClassification(file, output, asJson)
-                : RunSequenceToSequence(file, output, text is null, p.GetValue(beam), p.GetValue(nbest), p.GetValue(attention), asJson);
+                : RunSequenceToSequence(file, output, p.GetValue(beam), p.GetValue(nbest), p.GetValue(attention), asJson);
         });
         return command;
     }
@@ -91,7 +91,7 @@ internal static class PredictCommand
                     byClass[classes[c]] = JsonOut.Round(probabilities[c]);
                 }
 
-                int[] ids = [.. keys.DenseValues().Select(k => checked((int)k + 1))]; // network ids: key + 1, unknown key 0 = <UNK> 1
+                int[] ids = ColumnReader.ToIds(keys); // network ids: key + 1, unknown key 0 = <UNK> 1, no tokens = one <UNK>
                 JsonOut.Line(new { label, probabilities = byClass, tokens = tokens.DenseValues().Select(t => t.ToString()), ids });
             }
             else
@@ -129,7 +129,7 @@ internal static class PredictCommand
         };
     }
 
-    private static int RunSequenceToSequence(ModelFile file, IDataView output, bool fromFile, int? beamOption, int nbest, string? imagePath, bool json)
+    private static int RunSequenceToSequence(ModelFile file, IDataView output, int? beamOption, int nbest, string? imagePath, bool json)
     {
         var parts = file.ReadSequenceToSequence();
         int beam = beamOption ?? parts.Decoding.BeamSize;
@@ -148,16 +148,13 @@ internal static class PredictCommand
         int[][] ids = ColumnReader.TokenIds(output, file.IdsColumn);
         for (int i = 0; i < ids.Length; i++)
         {
-            if (sourceTokens[i].Length == 0)
-            {
-                throw new ArgumentException($"{(fromFile ? $"Row {i + 1} of the data file" : "The --input text")} has no tokens to read; give it some text.");
-            }
-
+            // A text without tokens is read as one <UNK>, as in training and in the saved graph (ColumnReader.TokenIds).
             var outputs = parts.Decoder.Decode(ids[i], beam, nbest);
             var best = outputs[0];
             if (imagePath is not null)
             {
-                PlotOutput.Save(RnnPlots.Attention(sourceTokens[i], best.Tokens, best.Attention, $"{texts[i]} → {best.Text}"), imagePath);
+                string[] source = sourceTokens[i].Length == 0 ? ["<UNK>"] : sourceTokens[i];
+                PlotOutput.Save(RnnPlots.Attention(source, best.Tokens, best.Attention, $"{texts[i]} → {best.Text}"), imagePath);
             }
 
             if (json)

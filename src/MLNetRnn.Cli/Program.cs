@@ -19,9 +19,17 @@ if (parse.Errors.Count > 0)
     return 2;
 }
 
+CliCancellation.Listen();
 try
 {
     return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+}
+catch (OperationCanceledException e) when (CliCancellation.Token.IsCancellationRequested)
+{
+    // Ctrl+C or SIGTERM: a training run has written its checkpoint and says where; add how to continue.
+    Console.Error.WriteLine($"interrupted: {e.Message.ReplaceLineEndings(" ")}"
+        + (CliCancellation.Checkpoint is { } checkpoint ? $" To continue, run the same command with --resume {checkpoint}" : string.Empty));
+    return 130;
 }
 catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException or ArgumentException or UnauthorizedAccessException or InvalidOperationException)
 {

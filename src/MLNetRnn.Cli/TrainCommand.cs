@@ -73,6 +73,8 @@ internal static class TrainCommand
     private static int Run(TrainOptions.RunSettings s, Columns c, SequenceClassificationOptions options, string? plot)
     {
         options.Seed = s.Seed;
+        (options.Checkpoint, options.MaxSkippedBatches, options.CancellationToken) = (s.Checkpoint, s.SkipBadBatches, CliCancellation.Token);
+        CliCancellation.Checkpoint = s.Checkpoint.Path;
         options.Validate(); // before reading the data, so a bad setting fails fast
         PlotOutput.RequireFolder(plot, "--plot");
         var ml = new MLContext(s.Seed);
@@ -97,6 +99,7 @@ internal static class TrainCommand
         }, options.Epochs, s.Json);
         var toLabelText = ml.Transforms.Conversion.MapKeyToValue(classifier.PredictedLabelColumnName).Fit(classifier.Transform(trainIds));
         OutputFiles.SaveModel(ml, prefix.Append(classifier).Append(toLabelText), c.Text, s.Model);
+        s.Finish();
 
         object? metrics = options.ValidationSet is { } v
             ? MetricsJson.Of(ml.MulticlassClassification.Evaluate(classifier.Transform(v), options.LabelColumnName, classifier.ScoreColumnName, classifier.PredictedLabelColumnName))

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.ML;
 using MLNetRnn.Layers;
+using MLNetRnn.Training;
 
 namespace MLNetRnn.Cli;
 
@@ -48,11 +49,27 @@ internal sealed class TrainOptions
 
     public Option<bool> Json { get; } = new("--json") { Description = "One JSON object per epoch and a final one." };
 
+    public Option<string?> Checkpoint { get; } = new("--checkpoint")
+    {
+        Description = "Checkpoint file, saved at every epoch end (and see --checkpoint-every). Default: <model>.ckpt, which is removed once the model is saved.",
+    };
+
+    public Option<int> CheckpointEvery { get; } = CliOptions.AtLeastZero(new Option<int>("--checkpoint-every") { Description = "Also save the checkpoint every N optimizer steps (0: only at epoch ends)." });
+
+    public Option<double> CheckpointMinutes { get; } = new("--checkpoint-minutes") { Description = "Also save the checkpoint every M minutes of training (0: off)." };
+
+    public Option<string?> Resume { get; } = new("--resume")
+    {
+        Description = "Continue an interrupted run from this checkpoint (same data and settings; --epochs may be larger). Later saves go to the same file.",
+    };
+
+    public Option<int> SkipBadBatches { get; } = CliOptions.AtLeastZero(new Option<int>("--skip-bad-batches") { Description = "Skip up to N batches whose loss or gradient is not finite instead of stopping (default 0)." });
+
     /// <summary>Adds the shared options, then the task's own, to <paramref name="command"/>.</summary>
     public Command AddTo(Command command, params Option[] taskOptions)
     {
         foreach (var option in new Option[] { Data, Validation, Model, Separator, Cell, Embedding, Hidden, Layers, Dropout }.Concat(taskOptions)
-            .Concat([Epochs, BatchSize, LearningRate, Clip, Patience, Seed, Json]))
+            .Concat([Epochs, BatchSize, LearningRate, Clip, Patience, Seed, Checkpoint, CheckpointEvery, CheckpointMinutes, Resume, SkipBadBatches, Json]))
         {
             command.Add(option);
         }
@@ -61,8 +78,38 @@ internal sealed class TrainOptions
     }
 
     /// <summary>Reads the files and run settings every task uses.</summary>
-    public RunSettings ReadRun(ParseResult parse) => new(parse.GetRequiredValue(Data), parse.GetValue(Validation), parse.GetRequiredValue(Model),
-        parse.GetValue(Separator), parse.GetValue(Seed), parse.GetValue(Json));
+    /// <exception cref="ArgumentException">--checkpoint and --resume name different files, or --checkpoint-minutes is negative.</exception>
+    /// <exception cref="FileNotFoundException">The --resume file does not exist.</exception>
+    public RunSettings ReadRun(ParseResult parse)
+    {
+        string model = parse.GetRequiredValue(Model);
+        string? checkpoint = parse.GetValue(Checkpoint), resume = parse.GetValue(Resume);
+        double minutes = parse.GetValue(CheckpointMinutes);
+        if (!(minutes >= 0 && double.IsFinite(minutes)))
+        {
+            throw new ArgumentException($"--checkpoint-minutes {minutes} is not a number of minutes; use 0 (off) or a positive value such as 10.");
+        }
+
+        if (resume is not null && checkpoint is not null && Path.GetFullPath(resume) != Path.GetFullPath(checkpoint))
+        {
+            throw new ArgumentException($"--resume '{resume}' and --checkpoint '{checkpoint}' name different files; a resumed run keeps saving to the file it resumed from, so drop --checkpoint.");
+        }
+
+        if (resume is not null && !File.Exists(resume))
+        {
+            throw new FileNotFoundException($"Checkpoint '{Path.GetFullPath(resume)}' given to --resume does not exist; check the path, or drop --resume to start over.", resume);
+        }
+
+        var settings = new CheckpointSettings
+        {
+            Path = resume ?? checkpoint ?? model + ".ckpt",
+            EverySteps = parse.GetValue(CheckpointEvery),
+            Interval = TimeSpan.FromMinutes(minutes),
+            Resume = resume is not null,
+        };
+        return new(parse.GetRequiredValue(Data), parse.GetValue(Validation), model, parse.GetValue(Separator), parse.GetValue(Seed), parse.GetValue(Json),
+            settings, RemoveCheckpoint: Path.GetFullPath(settings.Path) == Path.GetFullPath(model + ".ckpt"), parse.GetValue(SkipBadBatches));
+    }
 
     /// <summary>The cell named by <c>--cell</c>.</summary>
     public static RecurrentCellType CellType(string? name) => name switch
@@ -73,8 +120,21 @@ internal sealed class TrainOptions
     };
 
     /// <summary>The files and run settings of a <c>train</c> subcommand.</summary>
-    public sealed record RunSettings(string Data, string? Validation, string Model, string? Separator, int Seed, bool Json)
+    /// <param name="Checkpoint">Where the run saves its state (and whether it resumes from it).</param>
+    /// <param name="RemoveCheckpoint">Whether the checkpoint is the default one (<c>&lt;model&gt;.ckpt</c>, also when resumed from), removed once the model is saved.</param>
+    /// <param name="SkipBadBatches">Non-finite batches skipped before training stops.</param>
+    public sealed record RunSettings(string Data, string? Validation, string Model, string? Separator, int Seed, bool Json,
+        CheckpointSettings Checkpoint, bool RemoveCheckpoint, int SkipBadBatches)
     {
+        /// <summary>Removes the default checkpoint once the model it led to is saved.</summary>
+        public void Finish()
+        {
+            if (RemoveCheckpoint && File.Exists(Checkpoint.Path))
+            {
+                File.Delete(Checkpoint.Path);
+            }
+        }
+
         /// <summary>
         /// Loads the training file and, when given, the validation file with the same columns (see <see cref="CliData.Load"/>),
         /// after checking that the model's folder exists, so a wrong path fails before training rather than after.

@@ -93,6 +93,8 @@ internal static class TrainSeq2SeqCommand
         }
 
         options.Seed = s.Seed;
+        (options.Checkpoint, options.MaxSkippedBatches, options.CancellationToken) = (s.Checkpoint, s.SkipBadBatches, CliCancellation.Token);
+        CliCancellation.Checkpoint = s.Checkpoint.Path;
         if (source == options.TargetColumnName)
         {
             options.TargetColumnName += ".reference"; // the target's view name must not hide the source column
@@ -116,6 +118,7 @@ internal static class TrainSeq2SeqCommand
             return ml.SequenceToSequence.Trainers.EncoderDecoder(options).Fit(trainIds);
         }, options.Epochs, s.Json);
         OutputFiles.SaveModel(ml, prefix.Append(encoderDecoder), source, s.Model);
+        s.Finish();
 
         object? metrics = validationIds is null ? null : MetricsJson.Of(Validate(ml, encoderDecoder, validationIds, options, s.Json));
         int rows = ColumnReader.Text(train, options.TargetColumnName).Length;

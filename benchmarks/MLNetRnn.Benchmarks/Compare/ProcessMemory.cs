@@ -14,6 +14,9 @@ public static class ProcessMemory
     /// <summary>Gets the current resident set size in KiB, or -1 where <c>/proc</c> is not available.</summary>
     public static long ResidentKilobytes => Read("VmRSS:");
 
+    /// <summary>Gets the current private (anonymous) resident memory in KiB (<c>RssAnon</c>: heaps, not mapped files), or -1 where <c>/proc</c> is not available.</summary>
+    public static long PrivateResidentKilobytes => Read("RssAnon:");
+
     private static long Read(string key)
     {
         const string path = "/proc/self/status";

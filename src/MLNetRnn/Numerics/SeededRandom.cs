@@ -115,6 +115,21 @@ public sealed class SeededRandom
         }
     }
 
+    /// <summary>Gets or sets the generator's whole state (for checkpoints: restoring it continues the same sequence).</summary>
+    internal (ulong S0, ulong S1, ulong S2, ulong S3) State
+    {
+        get => (_s0, _s1, _s2, _s3);
+        set
+        {
+            if ((value.S0 | value.S1 | value.S2 | value.S3) == 0)
+            {
+                throw new InvalidDataException("A random generator state of all zeros is not a state xoshiro256** can reach; the checkpoint is damaged.");
+            }
+
+            (_s0, _s1, _s2, _s3) = value;
+        }
+    }
+
     /// <summary>
     /// Returns a new generator seeded from this one's next output, so components get independent, reproducible streams.
     /// </summary>

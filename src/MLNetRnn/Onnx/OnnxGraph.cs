@@ -4,7 +4,7 @@ namespace MLNetRnn.Onnx;
 internal sealed class OnnxGraph
 {
     /// <summary>The deepest nesting of subgraphs (Loop bodies inside Loop bodies…) a file may have before it is refused.</summary>
-    internal const int MaxDepth = 16;
+    internal const int MaxDepth = Files.FileLimits.MaxOnnxGraphDepth;
 
     // GraphProto: node 1, name 2, initializer 5, doc_string 10, input 11, output 12, value_info 13.
     public OnnxGraph(string name)

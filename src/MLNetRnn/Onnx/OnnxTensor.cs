@@ -106,12 +106,8 @@ internal sealed class OnnxTensor
             }
         }
 
+        long count = CheckedCount(dims, name);
         var tensor = new OnnxTensor(name, type, [.. dims]);
-        long count = tensor.ElementCount;
-        if (dims.Any(d => d < 0) || count > Array.MaxLength)
-        {
-            throw ProtoReader.Malformed($"tensor '{name}' has dims [{string.Join(", ", dims)}]");
-        }
 
         switch (type)
         {
@@ -138,6 +134,27 @@ internal sealed class OnnxTensor
         return tensor;
     }
 
+    /// <summary>The element count of file-given dims: each at least 0, at most 64 of them, the product a .NET array's length.</summary>
+    private static long CheckedCount(List<long> dims, string name)
+    {
+        long count = 1;
+        bool zero = dims.Contains(0);
+        foreach (long d in dims)
+        {
+            if (d < 0 || dims.Count > Files.FileLimits.MaxDimensions || (!zero && d > Array.MaxLength / count))
+            {
+                throw ProtoReader.Malformed($"tensor '{Shown(name)}' has dims [{string.Join(", ", dims.Take(8))}{(dims.Count > 8 ? ", …" : "")}], not a shape a .NET array holds");
+            }
+
+            count = zero ? 0 : count * d;
+        }
+
+        return count;
+    }
+
+    /// <summary>A file-given name as messages quote it (at most 100 characters).</summary>
+    internal static string Shown(string name) => name.Length <= 100 ? name : string.Concat(name.AsSpan(0, 100), "…");
+
     private static long[] Checked(long[] dims, int count)
     {
         long expected = dims.Aggregate(1L, (a, d) => a * d);
@@ -155,7 +172,7 @@ internal sealed class OnnxTensor
         int size = Marshal.SizeOf<T>();
         if (raw.Length != count * size)
         {
-            throw ProtoReader.Malformed($"tensor '{name}' has {raw.Length} raw bytes for {count} values of {size} bytes");
+            throw ProtoReader.Malformed($"tensor '{Shown(name)}' has {raw.Length} raw bytes for {count} values of {size} bytes");
         }
 
         return MemoryMarshal.Cast<byte, T>(raw).ToArray();
@@ -165,7 +182,7 @@ internal sealed class OnnxTensor
     {
         if (values.Count != count)
         {
-            throw ProtoReader.Malformed($"tensor '{name}' has {values.Count} values for dims holding {count}");
+            throw ProtoReader.Malformed($"tensor '{Shown(name)}' has {values.Count} values for dims holding {count}");
         }
 
         return [.. values];

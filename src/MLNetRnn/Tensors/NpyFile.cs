@@ -33,25 +33,41 @@ public static class NpyFile
     /// <summary>Reads one array from a <c>.npy</c> file.</summary>
     /// <param name="path">Path of the file.</param>
     /// <returns>The array stored in the file.</returns>
+    /// <remarks>The file is read as untrusted input: nothing is allocated by the sizes it declares before they are checked
+    /// against the file's real length, and bytes after the array's data are refused (a header edited to a smaller shape).</remarks>
     /// <exception cref="ArgumentException"><paramref name="path"/> is null or empty.</exception>
     /// <exception cref="IOException">The file cannot be opened or read (for example <see cref="FileNotFoundException"/>).</exception>
-    /// <exception cref="InvalidDataException">The file is not a well-formed <c>.npy</c> file; the message names <paramref name="path"/>.</exception>
-    /// <exception cref="NotSupportedException">The file uses a feature this reader does not support; the message names <paramref name="path"/>.</exception>
+    /// <exception cref="InvalidDataException">
+    /// The file is not a well-formed <c>.npy</c> file, or uses a feature this reader does not support (see
+    /// <see cref="Read(Stream)"/>); the message names <paramref name="path"/>.
+    /// </exception>
     public static NpyArray Read(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, ChunkBytes);
+        return ReadWhole(stream, $"'{path}'");
+    }
+
+    /// <summary>Reads a stream that holds exactly one array (a file, a zip entry); <paramref name="source"/> names it in messages.</summary>
+    /// <exception cref="InvalidDataException">The bytes are not exactly one well-formed, supported array.</exception>
+    internal static NpyArray ReadWhole(Stream stream, string source)
+    {
         try
         {
-            return Read(stream);
+            long? available = stream.CanSeek ? stream.Length - stream.Position : (stream as Files.ZipEntryStream)?.Remaining;
+            NpyArray array = Read(stream, available);
+            long trailing = stream.CanSeek ? stream.Length - stream.Position : (stream as Files.ZipEntryStream)?.Remaining ?? 0;
+            if (trailing > 0)
+            {
+                throw new InvalidDataException(
+                    $"{trailing} bytes follow the array's data (shape {NpyArray.FormatShape(array.Shape)} of {NpyHeader.Descriptor(array.DataType)}); the header or the data was changed.");
+            }
+
+            return array;
         }
-        catch (InvalidDataException e)
+        catch (InvalidDataException e) when (!e.Message.StartsWith(source, StringComparison.Ordinal))
         {
-            throw new InvalidDataException($"Cannot read '{path}': {e.Message}", e);
-        }
-        catch (NotSupportedException e)
-        {
-            throw new NotSupportedException($"Cannot read '{path}': {e.Message}", e);
+            throw new InvalidDataException($"Cannot read {source}: {e.Message}", e);
         }
     }
 
@@ -62,13 +78,17 @@ public static class NpyFile
     /// <returns>The array read.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="stream"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="stream"/> is not readable.</exception>
+    /// <remarks>
+    /// Untrusted input: on a seekable stream the sizes the header declares are checked against the remaining length before
+    /// anything is allocated; on other streams the array grows as data arrives, so memory never exceeds twice the bytes
+    /// really read. The header is at most 1 MiB and nests brackets at most 8 deep.
+    /// </remarks>
     /// <exception cref="InvalidDataException">
     /// The stream does not start with the <c>\x93NUMPY</c> magic, the header is truncated or malformed, or the data is
-    /// shorter than the shape needs (the message gives expected and actual byte counts).
-    /// </exception>
-    /// <exception cref="NotSupportedException">
-    /// The format version is not 1.0, 2.0 or 3.0; the dtype is not one of <c>&lt;f4 &lt;f8 &lt;i4 &lt;i8 |b1</c>
-    /// (including big-endian types); the array is stored in Fortran order; or it has more elements than a .NET array holds.
+    /// shorter than the shape needs (the message gives expected and actual byte counts); or the file uses a feature this
+    /// reader does not support: a format version other than 1.0, 2.0 or 3.0, a dtype other than
+    /// <c>&lt;f4 &lt;f8 &lt;i4 &lt;i8 |b1</c> (including big-endian types), Fortran order, or more elements than a .NET
+    /// array holds (the message says which, and how to convert the array).
     /// </exception>
     public static NpyArray Read(Stream stream)
     {
@@ -78,6 +98,12 @@ public static class NpyFile
             throw new ArgumentException("The stream must be readable.", nameof(stream));
         }
 
+        return Read(stream, stream.CanSeek ? stream.Length - stream.Position : null);
+    }
+
+    /// <summary>Reads one array; <paramref name="available"/> is how many bytes the stream still holds, when known.</summary>
+    private static NpyArray Read(Stream stream, long? available)
+    {
         Span<byte> prefix = stackalloc byte[12];
         int got = stream.ReadAtLeast(prefix[..8], 8, throwOnEndOfStream: false);
         if (got < Magic.Length || !prefix[..Magic.Length].SequenceEqual(Magic))
@@ -96,7 +122,7 @@ public static class NpyFile
         byte major = prefix[6], minor = prefix[7];
         if (major is < 1 or > 3 || minor != 0)
         {
-            throw new NotSupportedException(
+            throw new InvalidDataException(
                 $"The .npy format version {major}.{minor} is not supported; supported versions are 1.0, 2.0 and 3.0.");
         }
 
@@ -111,6 +137,12 @@ public static class NpyFile
                 $"The .npy header length is {headerLength} bytes, more than the {MaxHeaderLength} this reader accepts; the file is probably corrupt.");
         }
 
+        long prefixLength = major == 1 ? 10 : 12;
+        if (available is long total && headerLength > total - prefixLength)
+        {
+            throw new InvalidDataException($"The .npy header is truncated: expected {headerLength} bytes, got {Math.Max(0, total - prefixLength)}.");
+        }
+
         var headerBytes = new byte[headerLength];
         ReadExactly(stream, headerBytes, "header");
         string header = (major == 3 ? Encoding.UTF8 : Encoding.Latin1).GetString(headerBytes);
@@ -119,23 +151,23 @@ public static class NpyFile
         long count = NpyArray.CountElements(shape);
         if (count < 0 || count > Array.MaxLength)
         {
-            throw new NotSupportedException(
+            throw new InvalidDataException(
                 $"The .npy array has shape {NpyArray.FormatShape(shape)}, more than the {Array.MaxLength} elements a .NET array can hold.");
         }
 
         long expected = count * NpyHeader.ItemSize(dataType);
-        if (stream.CanSeek && stream.Length - stream.Position < expected)
+        if (available is long all && all - prefixLength - headerLength < expected)
         {
-            throw TruncatedData(expected, stream.Length - stream.Position, dataType, shape);
+            throw TruncatedData(expected, all - prefixLength - headerLength, dataType, shape);
         }
 
         Array data = dataType switch
         {
-            NpyDataType.Float32 => ReadElements<float>(stream, count, dataType, shape),
-            NpyDataType.Float64 => ReadElements<double>(stream, count, dataType, shape),
-            NpyDataType.Int32 => ReadElements<int>(stream, count, dataType, shape),
-            NpyDataType.Int64 => ReadElements<long>(stream, count, dataType, shape),
-            _ => Array.ConvertAll(ReadElements<byte>(stream, count, dataType, shape), b => b != 0),
+            NpyDataType.Float32 => ReadElements<float>(stream, count, available is not null, dataType, shape),
+            NpyDataType.Float64 => ReadElements<double>(stream, count, available is not null, dataType, shape),
+            NpyDataType.Int32 => ReadElements<int>(stream, count, available is not null, dataType, shape),
+            NpyDataType.Int64 => ReadElements<long>(stream, count, available is not null, dataType, shape),
+            _ => Array.ConvertAll(ReadElements<byte>(stream, count, available is not null, dataType, shape), b => b != 0),
         };
         return new NpyArray(data, dataType, shape);
     }
@@ -244,15 +276,26 @@ public static class NpyFile
         }
     }
 
-    private static T[] ReadElements<T>(Stream stream, long count, NpyDataType dataType, int[] shape)
+    /// <summary>
+    /// Reads <paramref name="count"/> items. When the stream's length was checked (<paramref name="checkedLength"/>) the
+    /// array is allocated at once; otherwise it grows as data arrives, so a header that lies costs at most twice the bytes read.
+    /// </summary>
+    private static T[] ReadElements<T>(Stream stream, long count, bool checkedLength, NpyDataType dataType, int[] shape)
         where T : unmanaged
     {
-        var result = new T[count];
         int itemSize = Marshal.SizeOf<T>();
+        int chunkItems = ChunkBytes / itemSize;
+        var result = new T[checkedLength ? count : Math.Min(count, 16 * chunkItems)];
         long total = 0;
-        for (int start = 0; start < result.Length; start += ChunkBytes / itemSize)
+        for (int start = 0; start < count; start += chunkItems)
         {
-            Span<byte> bytes = MemoryMarshal.AsBytes(result.AsSpan(start, Math.Min(ChunkBytes / itemSize, result.Length - start)));
+            int items = (int)Math.Min(chunkItems, count - start);
+            if (start + items > result.Length)
+            {
+                Array.Resize(ref result, (int)Math.Min(count, Math.Max(start + items, 2L * result.Length)));
+            }
+
+            Span<byte> bytes = MemoryMarshal.AsBytes(result.AsSpan(start, items));
             int got = stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false);
             total += got;
             if (got < bytes.Length)

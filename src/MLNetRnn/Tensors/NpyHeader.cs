@@ -36,12 +36,12 @@ internal static class NpyHeader
 
         NpyDataType dataType = descr is string descriptor
             ? ParseDescriptor(descriptor)
-            : throw new NotSupportedException(
-                $"Structured .npy dtypes are not supported; supported dtypes are {Supported}. Header: {header.TrimEnd()}");
+            : throw new InvalidDataException(
+                $"Structured .npy dtypes are not supported; supported dtypes are {Supported}. Header: {Shown(header)}");
 
         if (shapeValue is not List<object?> dimensions || dimensions.Exists(d => d is not long))
         {
-            throw new InvalidDataException($"The .npy header 'shape' must be a tuple of integers. Header: {header.TrimEnd()}");
+            throw new InvalidDataException($"The .npy header 'shape' must be a tuple of integers. Header: {Shown(header)}");
         }
 
         var shape = new int[dimensions.Count];
@@ -51,18 +51,18 @@ internal static class NpyHeader
             shape[i] = dimension is >= 0 and <= int.MaxValue
                 ? (int)dimension
                 : throw new InvalidDataException(
-                    $"The .npy header 'shape' has dimension {dimension}; dimensions must be between 0 and {int.MaxValue}. Header: {header.TrimEnd()}");
+                    $"The .npy header 'shape' has dimension {dimension}; dimensions must be between 0 and {int.MaxValue}. Header: {Shown(header)}");
         }
 
         if (fortranOrder is not bool isFortran)
         {
-            throw new InvalidDataException($"The .npy header 'fortran_order' must be True or False. Header: {header.TrimEnd()}");
+            throw new InvalidDataException($"The .npy header 'fortran_order' must be True or False. Header: {Shown(header)}");
         }
 
         // Fortran and C order lay out the same bytes when at most one dimension is longer than 1.
         if (isFortran && Array.FindAll(shape, d => d > 1).Length > 1 && !Array.Exists(shape, d => d == 0))
         {
-            throw new NotSupportedException(
+            throw new InvalidDataException(
                 $"fortran_order True is not supported for shape {NpyArray.FormatShape(shape)}; only C (row-major) order is. "
                 + "Save the array with np.save(path, np.ascontiguousarray(a)).");
         }
@@ -70,11 +70,18 @@ internal static class NpyHeader
         return (dataType, shape);
     }
 
+    /// <summary>The header as messages quote it: trimmed, and cut after 200 characters (a hostile header can be 1 MiB).</summary>
+    private static string Shown(string header)
+    {
+        string trimmed = header.TrimEnd();
+        return trimmed.Length <= 200 ? trimmed : string.Concat(trimmed.AsSpan(0, 200), "…");
+    }
+
     private static object? Require(Dictionary<string, object?> entries, string key, string header) =>
         entries.TryGetValue(key, out object? value)
             ? value
             : throw new InvalidDataException(
-                $"The .npy header has no '{key}' entry; it needs 'descr', 'fortran_order' and 'shape'. Header: {header.TrimEnd()}");
+                $"The .npy header has no '{key}' entry; it needs 'descr', 'fortran_order' and 'shape'. Header: {Shown(header)}");
 
     private static NpyDataType ParseDescriptor(string descriptor)
     {
@@ -92,14 +99,14 @@ internal static class NpyHeader
         };
         if (dataType is null)
         {
-            throw new NotSupportedException(
+            throw new InvalidDataException(
                 $"The .npy dtype '{descriptor}' is not supported; supported dtypes are {Supported}. "
                 + "Convert the array before saving, e.g. a.astype('<f4').");
         }
 
         if (order == '>' && dataType != NpyDataType.Bool)
         {
-            throw new NotSupportedException(
+            throw new InvalidDataException(
                 $"The .npy dtype '{descriptor}' is big-endian, which is not supported; supported dtypes are {Supported} "
                 + $"(little-endian). Convert the array before saving with a.astype('<{kind}').");
         }
@@ -111,6 +118,7 @@ internal static class NpyHeader
     private sealed class Parser(string text)
     {
         private int _position;
+        private int _depth;
 
         public Dictionary<string, object?> ParseDictionary()
         {
@@ -196,6 +204,11 @@ internal static class NpyHeader
 
         private List<object?> ParseSequence(char close)
         {
+            if (++_depth > Files.FileLimits.MaxNpyHeaderNesting)
+            {
+                throw Error($"brackets nested deeper than {Files.FileLimits.MaxNpyHeaderNesting}", _position);
+            }
+
             _position++;
             var items = new List<object?>();
             while (!TryConsume(close))
@@ -211,6 +224,7 @@ internal static class NpyHeader
                 SkipSpace();
             }
 
+            _depth--;
             return items;
         }
 
@@ -244,6 +258,6 @@ internal static class NpyHeader
         }
 
         private InvalidDataException Error(string problem, int position) =>
-            new($"The .npy header is malformed at character {position}: {problem}. Header: {text.TrimEnd()}");
+            new($"The .npy header is malformed at character {position}: {problem}. Header: {Shown(text)}");
     }
 }

@@ -22,8 +22,11 @@ public static class NpzFile
     /// <returns>The arrays keyed by entry name without the <c>.npy</c> suffix, in archive order.</returns>
     /// <exception cref="ArgumentException"><paramref name="path"/> is null or empty.</exception>
     /// <exception cref="IOException">The file cannot be opened or read (for example <see cref="FileNotFoundException"/>).</exception>
-    /// <exception cref="InvalidDataException">The file is not a valid zip archive, or an entry is not a valid <c>.npy</c> file; the message names <paramref name="path"/>.</exception>
-    /// <exception cref="NotSupportedException">An entry uses a <c>.npy</c> feature <see cref="NpyFile"/> does not support; the message names <paramref name="path"/> and the entry.</exception>
+    /// <remarks>The archive is read as untrusted input: see <see cref="Read(Stream)"/>.</remarks>
+    /// <exception cref="InvalidDataException">
+    /// The file is not a valid zip archive, breaks a rule of <see cref="Read(Stream)"/>, or an entry is not a valid or
+    /// supported <c>.npy</c> file; the message names <paramref name="path"/> and the entry.
+    /// </exception>
     public static IReadOnlyDictionary<string, NpyArray> Read(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -35,14 +38,20 @@ public static class NpzFile
     /// <param name="stream">A readable stream holding the archive; it is left open. Non-seekable streams are buffered in memory.</param>
     /// <returns>The arrays keyed by entry name without the <c>.npy</c> suffix, in archive order.</returns>
     /// <remarks>
-    /// Entries whose names do not end in <c>.npy</c> (for example a <c>manifest.json</c> next to the tensors) are skipped.
+    /// <para>Entries whose names do not end in <c>.npy</c> (for example a <c>manifest.json</c> next to the tensors) are skipped.</para>
+    /// <para>The archive is read as untrusted input. Refused before anything is read: a damaged central directory, an
+    /// entry whose local header repeats another name, entries whose data overlap, more than 10,000 entries, an entry name
+    /// that is empty, absolute, has a drive letter or a <c>..</c> segment (<c>\</c> counts as <c>/</c>), a name used
+    /// twice, an entry declaring more than 2 GiB − 1 bytes or a compression ratio above 1,100:1, more than 8 GiB in all.
+    /// Each entry is then read through its declared size, which must match the data exactly, and its CRC-32, and must
+    /// hold exactly one array (no bytes after the data).</para>
     /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="stream"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="stream"/> is not readable.</exception>
     /// <exception cref="InvalidDataException">
-    /// The stream is not a valid zip archive, an entry is not a valid <c>.npy</c> file, or two entries have the same name.
+    /// The stream is not a valid zip archive, breaks one of the rules above, or an entry is not a valid or supported
+    /// <c>.npy</c> file (see <see cref="NpyFile.Read(Stream)"/>); the message names the entry.
     /// </exception>
-    /// <exception cref="NotSupportedException">An entry uses a <c>.npy</c> feature <see cref="NpyFile"/> does not support.</exception>
     public static IReadOnlyDictionary<string, NpyArray> Read(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
@@ -101,54 +110,20 @@ public static class NpzFile
 
     private static ReadOnlyDictionary<string, NpyArray> ReadArchive(Stream stream, string source)
     {
-        ZipArchive archive;
-        try
+        using var archive = Files.UntrustedZip.Open(stream, source, ".npz (zip) archive");
+        var arrays = new OrderedDictionary<string, NpyArray>(StringComparer.Ordinal);
+        foreach (ZipArchiveEntry entry in archive.Entries)
         {
-            archive = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
-        }
-        catch (InvalidDataException e)
-        {
-            throw new InvalidDataException($"{source} is not a valid .npz (zip) archive: {e.Message}", e);
-        }
-
-        using (archive)
-        {
-            var arrays = new OrderedDictionary<string, NpyArray>(StringComparer.Ordinal);
-            foreach (ZipArchiveEntry entry in archive.Entries)
+            if (!entry.FullName.EndsWith(Extension, StringComparison.Ordinal))
             {
-                if (!entry.FullName.EndsWith(Extension, StringComparison.Ordinal))
-                {
-                    continue;
-                }
-
-                string key = entry.FullName[..^Extension.Length];
-                if (arrays.ContainsKey(key))
-                {
-                    throw new InvalidDataException($"{source} has two entries named '{entry.FullName}'; keys must be unique.");
-                }
-
-                arrays.Add(key, ReadEntry(entry, source));
+                continue;
             }
 
-            return new ReadOnlyDictionary<string, NpyArray>(arrays);
+            using var entryStream = archive.OpenEntry(entry);
+            arrays.Add(entry.FullName[..^Extension.Length], NpyFile.ReadWhole(entryStream, $"{source}, entry '{entry.FullName}'"));
         }
-    }
 
-    private static NpyArray ReadEntry(ZipArchiveEntry entry, string source)
-    {
-        try
-        {
-            using Stream entryStream = entry.Open();
-            return NpyFile.Read(entryStream);
-        }
-        catch (InvalidDataException e)
-        {
-            throw new InvalidDataException($"{source}, entry '{entry.FullName}': {e.Message}", e);
-        }
-        catch (NotSupportedException e)
-        {
-            throw new NotSupportedException($"{source}, entry '{entry.FullName}': {e.Message}", e);
-        }
+        return new ReadOnlyDictionary<string, NpyArray>(arrays);
     }
 
     private static List<KeyValuePair<string, NpyArray>> Validate(IEnumerable<KeyValuePair<string, NpyArray>> arrays)

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 
 namespace MLNetRnn.Text;
 
@@ -57,8 +56,9 @@ public sealed class PretrainedEmbeddings
     /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/>; the message gives the full path.</exception>
     /// <exception cref="InvalidDataException">
     /// The file is not word vectors in text format: no vectors at all, a word without values, a line whose number of
-    /// values differs from the first line's (or the header's), a value that is not a finite number, a malformed header, or
-    /// a vector-line count that differs from the header's. The message names the line and the values involved.
+    /// values differs from the first line's (or the header's), a value that is not a finite number, a malformed header, a
+    /// vector-line count that differs from the header's, bytes that are not valid UTF-8, or a line longer than 1,048,576
+    /// characters (the file is read as untrusted input). The message names the file, the line and the values involved.
     /// </exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
     public static PretrainedEmbeddings Load(string path, IReadOnlySet<string>? only = null)
@@ -69,7 +69,7 @@ public sealed class PretrainedEmbeddings
             throw new FileNotFoundException($"No word-vector file at '{path}' (full path '{Path.GetFullPath(path)}'); check the path, or download the vectors (for example GloVe's glove.6B.100d.txt) first.", path);
         }
 
-        using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, new FileStreamOptions { BufferSize = 1 << 16 });
+        using var reader = new StreamReader(path, LineReader.Strict, detectEncodingFromByteOrderMarks: true, new FileStreamOptions { BufferSize = 1 << 16 });
         return Read(reader, path, only);
     }
 
@@ -80,9 +80,10 @@ public sealed class PretrainedEmbeddings
         float[] vectors = [];
         int dimension = 0, dimensionLine = 0, lineNumber = 0;
         long headerCount = -1, vectorLines = 0;
-        while (reader.ReadLine() is { } text)
+        var lines = new LineReader(reader, source, Files.FileLimits.MaxWordVectorLineChars);
+        while (lines.ReadLine() is { } text)
         {
-            lineNumber++;
+            lineNumber = lines.LineNumber;
             ReadOnlySpan<char> line = text.AsSpan().Trim(" \t\r");
             if (line.IsEmpty)
             {

@@ -27,6 +27,9 @@ public sealed class Adam : Optimizer
         WeightDecay = weightDecay;
     }
 
+    /// <summary>Gets the moment buffers (for checkpoints).</summary>
+    internal AdamMoments Moments => _moments;
+
     /// <summary>Gets λ.</summary>
     public float WeightDecay { get; }
 

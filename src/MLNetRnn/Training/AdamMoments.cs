@@ -35,6 +35,12 @@ internal sealed class AdamMoments
         _epsilon = epsilon;
     }
 
+    /// <summary>Gets the first-moment buffer, aligned with the store (for checkpoints).</summary>
+    public Span<float> First => _m;
+
+    /// <summary>Gets the second-moment buffer, aligned with the store (for checkpoints).</summary>
+    public Span<float> Second => _v;
+
     public void Apply(Span<float> values, ReadOnlySpan<float> gradients, int offset, float learningRate, long step, float l2)
     {
         Span<float> m = _m.AsSpan(offset, values.Length);

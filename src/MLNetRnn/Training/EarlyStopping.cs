@@ -50,6 +50,18 @@ public sealed class EarlyStopping
         return false;
     }
 
+    /// <summary>Gets the kept best weights, or null (for checkpoints).</summary>
+    internal float[]? BestWeights => _bestWeights;
+
+    /// <summary>Restores the tracker's state from a checkpoint.</summary>
+    internal void Restore(double bestLoss, int bestEpoch, bool shouldStop, float[]? bestWeights)
+    {
+        BestLoss = bestLoss;
+        BestEpoch = bestEpoch;
+        ShouldStop = shouldStop;
+        _bestWeights = bestWeights;
+    }
+
     /// <summary>Copies the best weights into <paramref name="weights"/>, if any were kept.</summary>
     /// <param name="weights">Where to restore them.</param>
     /// <returns>Whether weights were restored.</returns>

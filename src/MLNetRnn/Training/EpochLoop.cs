@@ -14,7 +14,9 @@ internal readonly record struct BatchLoss(double LossSum, long Units, long Token
 /// The training loop shared by the trainers: per epoch, length-bucketed batches in random order, each with zeroed
 /// gradients, the caller's forward and backward pass, global-norm clipping and an Adam step; then, with a validation
 /// scorer, early stopping on validation loss (best weights restored at the end) and, on a plateau, a restart from the
-/// best weights with a smaller learning rate; progress after every epoch.
+/// best weights with a smaller learning rate; progress after every epoch. With a <see cref="TrainingControl"/> it also
+/// saves checkpoints (every epoch end, every N steps or minutes, on cancellation), resumes from one exactly, and stops
+/// on a non-finite loss or gradient (or skips a bounded number of such batches).
 /// </summary>
 internal static class EpochLoop
 {
@@ -25,32 +27,57 @@ internal static class EpochLoop
     /// <param name="trainBatch">Runs forward and backward on the given rows (gradients are zero on entry).</param>
     /// <param name="validate">Scores the validation set (loss, optional accuracy), or null for none.</param>
     /// <param name="progress">Where per-epoch progress goes, or null.</param>
+    /// <param name="control">Checkpoints, resume, cancellation and the bad-batch policy, or null for none.</param>
+    /// <exception cref="TrainingDivergedException">A loss or gradient was not finite more often than allowed.</exception>
+    /// <exception cref="OperationCanceledException">The control's token was cancelled (after a final checkpoint).</exception>
     public static void Run(ParameterStore store, EpochSettings settings, IReadOnlyList<int> lengths, SeededRandom random,
-        Func<int[], BatchLoss> trainBatch, Func<(double Loss, double? Accuracy)>? validate, IProgress<TrainingProgress>? progress)
+        Func<int[], BatchLoss> trainBatch, Func<(double Loss, double? Accuracy)>? validate, IProgress<TrainingProgress>? progress,
+        TrainingControl? control = null)
     {
-        var optimizer = new Adam(store, settings.LearningRate);
-        var stopping = validate is null ? null : new EarlyStopping(settings.Patience);
+        var run = new RunState(store, settings, random, validate, control);
+        run.Resume();
         var clock = Stopwatch.StartNew();
         var trainingTime = new Stopwatch();
-        long tokens = 0;
-        for (int epoch = 1; epoch <= settings.Epochs; epoch++)
+        for (; run.Epoch <= settings.Epochs && !run.Finished; run.Epoch++)
         {
-            double lossSum = 0;
-            long units = 0;
+            run.Plan ??= LengthBuckets.Plan(lengths, settings.BatchSize, random);
             trainingTime.Start();
-            foreach (int[] rows in LengthBuckets.Plan(lengths, settings.BatchSize, random))
+            for (; run.Step < run.Plan.Length; run.Step++)
             {
-                store.ZeroGrad();
-                var batch = trainBatch(rows);
-                lossSum += batch.LossSum;
-                units += batch.Units;
-                tokens += batch.Tokens;
-                if (settings.ClipNorm > 0f)
+                if (control?.Cancellation.IsCancellationRequested == true)
                 {
-                    GradientClipping.ClipByGlobalNorm(store, settings.ClipNorm);
+                    run.SaveCheckpoint(clock.Elapsed + run.ElapsedBefore, trainingTime.Elapsed);
+                    throw new OperationCanceledException(
+                        $"Training was cancelled at epoch {run.Epoch}, step {run.Step + 1}" + (run.CheckpointPath is { } c ? $"; its state is in checkpoint '{c}', from which a run with the same settings and data continues." : "."),
+                        control.Cancellation);
                 }
 
-                optimizer.Step();
+                store.ZeroGrad();
+                var batch = trainBatch(run.Plan[run.Step]);
+                float norm = settings.ClipNorm > 0f ? GradientClipping.ClipByGlobalNorm(store, settings.ClipNorm) : FiniteOrNaN(store.Gradients);
+                if (!double.IsFinite(batch.LossSum) || !float.IsFinite(norm))
+                {
+                    string what = !double.IsFinite(batch.LossSum) ? $"loss was {batch.LossSum}" : $"gradient norm was {norm}";
+                    if (run.SkippedBatches >= (control?.MaxSkippedBatches ?? 0))
+                    {
+                        throw new TrainingDivergedException(run.Epoch, run.Step + 1, run.Optimizer.LearningRate, what, run.LastCheckpoint);
+                    }
+
+                    run.SkippedBatches++; // no step: the weights stay those of the last good step
+                    continue;
+                }
+
+                run.LossSum += batch.LossSum;
+                run.Units += batch.Units;
+                run.Tokens += batch.Tokens;
+                run.Optimizer.Step();
+                control?.AfterStep?.Invoke(run.Epoch, run.Step + 1);
+                if (run.CheckpointDue())
+                {
+                    run.Step++;
+                    run.SaveCheckpoint(clock.Elapsed + run.ElapsedBefore, trainingTime.Elapsed);
+                    run.Step--;
+                }
             }
 
             trainingTime.Stop();
@@ -60,23 +87,184 @@ internal static class EpochLoop
             {
                 (double loss, validAccuracy) = validate();
                 validLoss = loss;
-                best = stopping!.Observe(epoch, loss, store.Values);
-                if (!best && settings.LearningRateDecay < 1f && !stopping.ShouldStop)
+                best = run.Stopping!.Observe(run.Epoch, loss, store.Values);
+                if (!best && settings.LearningRateDecay < 1f && !run.Stopping.ShouldStop)
                 {
                     // Plateau: go back to the best weights and take smaller steps from there.
-                    stopping.RestoreBest(store.Values);
-                    optimizer.LearningRate *= settings.LearningRateDecay;
+                    run.Stopping.RestoreBest(store.Values);
+                    run.Optimizer.LearningRate *= settings.LearningRateDecay;
                 }
             }
 
-            progress?.Report(new TrainingProgress(epoch, settings.Epochs, lossSum / units, validLoss, validAccuracy,
-                tokens / Math.Max(trainingTime.Elapsed.TotalSeconds, 1e-9), clock.Elapsed, best));
-            if (stopping?.ShouldStop == true)
+            var report = new TrainingProgress(run.Epoch, settings.Epochs, run.LossSum / run.Units, validLoss, validAccuracy,
+                run.Tokens / Math.Max(trainingTime.Elapsed.TotalSeconds + run.TrainingSecondsBefore, 1e-9), clock.Elapsed + run.ElapsedBefore, best);
+            run.History.Add(report);
+            progress?.Report(report);
+            run.Finished = run.Stopping?.ShouldStop == true || run.Epoch == settings.Epochs;
+            (run.Plan, run.Step, run.LossSum, run.Units) = (null, 0, 0, 0);
+            run.Epoch++;
+            run.SaveCheckpoint(clock.Elapsed + run.ElapsedBefore, trainingTime.Elapsed);
+            run.Epoch--;
+        }
+
+        run.Stopping?.RestoreBest(store.Values);
+    }
+
+    /// <summary>The gradient's global norm when every value is finite, else NaN (the check when clipping is off).</summary>
+    private static float FiniteOrNaN(ReadOnlySpan<float> gradients)
+    {
+        foreach (float g in gradients)
+        {
+            if (!float.IsFinite(g))
             {
-                break;
+                return float.NaN;
             }
         }
 
-        stopping?.RestoreBest(store.Values);
+        return 0f;
+    }
+
+    /// <summary>The mutable state of one run: what a checkpoint saves and a resume restores.</summary>
+    private sealed class RunState(ParameterStore store, EpochSettings settings, SeededRandom random, Func<(double Loss, double? Accuracy)>? validate, TrainingControl? control)
+    {
+        private readonly Stopwatch _sinceCheckpoint = Stopwatch.StartNew();
+        private int _stepsSinceCheckpoint;
+
+        public Adam Optimizer { get; } = new(store, settings.LearningRate);
+
+        public EarlyStopping? Stopping { get; } = validate is null ? null : new EarlyStopping(settings.Patience);
+
+        public List<TrainingProgress> History { get; } = [];
+
+        public int Epoch { get; set; } = 1;
+
+        public int Step { get; set; }
+
+        public int[][]? Plan { get; set; }
+
+        public bool Finished { get; set; }
+
+        public int SkippedBatches { get; set; }
+
+        public double LossSum { get; set; }
+
+        public long Units { get; set; }
+
+        public long Tokens { get; set; }
+
+        public double TrainingSecondsBefore { get; private set; }
+
+        public TimeSpan ElapsedBefore { get; private set; }
+
+        /// <summary>Gets the checkpoint file when checkpoints are on.</summary>
+        public string? CheckpointPath => control?.Checkpoint?.Path;
+
+        /// <summary>Gets the checkpoint file once one has been written (or resumed from) in this run, else null.</summary>
+        public string? LastCheckpoint { get; private set; }
+
+        private IReadOnlyList<SeededRandom> Randoms => control?.Randoms ?? [random];
+
+        public bool CheckpointDue()
+        {
+            _stepsSinceCheckpoint++;
+            var c = control?.Checkpoint;
+            return c is not null && ((c.EverySteps > 0 && _stepsSinceCheckpoint >= c.EverySteps) || (c.Interval > TimeSpan.Zero && _sinceCheckpoint.Elapsed >= c.Interval));
+        }
+
+        public void Resume()
+        {
+            if (control?.Checkpoint is not { Resume: true, Path: var path } || !File.Exists(path))
+            {
+                return;
+            }
+
+            var checkpoint = Checkpoint.Read(path, store.Count, state =>
+            {
+                if (state.Task != control.Task || state.Settings != control.Settings)
+                {
+                    throw new InvalidOperationException($"Checkpoint '{path}' was written by a {state.Task} run with settings [{state.Settings}], not this {control.Task} run's [{control.Settings}]. Resume with the settings it was written with (the epoch count may change), or delete it to start over.");
+                }
+
+                if (state.DataSha256 != control.DataSha256)
+                {
+                    throw new InvalidOperationException($"Checkpoint '{path}' was written for other training or validation data (its rows, order or vocabulary differ). Resume with the same data files, or delete it to start over.");
+                }
+            });
+            var state = checkpoint.State;
+
+            if (state.Randoms.Length != Randoms.Count || (checkpoint.BestWeights is null) != (state.BestLoss is null) || (Stopping is null && state.BestLoss is not null))
+            {
+                throw new InvalidDataException($"Checkpoint '{path}' does not fit this run (random streams {state.Randoms.Length} vs {Randoms.Count}, validation {(state.BestLoss is null ? "absent" : "present")}); resume with the settings and data it was written with.");
+            }
+
+            checkpoint.Weights.CopyTo(store.Values);
+            checkpoint.AdamFirst.CopyTo(Optimizer.Moments.First);
+            checkpoint.AdamSecond.CopyTo(Optimizer.Moments.Second);
+            Optimizer.StepCount = state.OptimizerSteps;
+            Optimizer.LearningRate = state.LearningRate;
+            Stopping?.Restore(state.BestLoss ?? double.PositiveInfinity, state.BestEpoch, state.ShouldStop, checkpoint.BestWeights);
+            for (int i = 0; i < Randoms.Count; i++)
+            {
+                Randoms[i].State = Checkpoint.Manifest.State(state.Randoms[i]);
+            }
+
+            if (checkpoint.Plan is { } plan && (state.Step > plan.Length || plan.SelectMany(b => b).Any(r => r < 0)))
+            {
+                throw new InvalidDataException($"Checkpoint '{path}' has a batch plan that does not fit its position; it is damaged.");
+            }
+
+            (Epoch, Step, Plan, Finished) = (state.Epoch, state.Step, checkpoint.Plan, state.Finished);
+            (SkippedBatches, LossSum, Units, Tokens) = (state.SkippedBatches, state.EpochLossSum, state.EpochUnits, state.Tokens);
+            TrainingSecondsBefore = state.TrainingSeconds;
+            ElapsedBefore = TimeSpan.FromSeconds(state.ElapsedSeconds);
+            var restored = state.History.Select(h => h.ToProgress()).ToList();
+            History.AddRange(restored);
+            control.History?.AddRange(restored);
+            if (Finished && Epoch <= settings.Epochs && Stopping?.ShouldStop != true)
+            {
+                Finished = false; // the run ended at its epoch count; a larger count continues it
+            }
+
+            LastCheckpoint = path;
+        }
+
+        public void SaveCheckpoint(TimeSpan elapsed, TimeSpan trainingTime)
+        {
+            if (control?.Checkpoint is not { } c)
+            {
+                return;
+            }
+
+            var checkpoint = new Checkpoint
+            {
+                State = new Checkpoint.Manifest
+                {
+                    Task = control.Task, Settings = control.Settings, DataSha256 = control.DataSha256, Scalars = store.Count,
+                    Epoch = Epoch, Step = Step, Finished = Finished, OptimizerSteps = Optimizer.StepCount, LearningRate = Optimizer.LearningRate,
+                    SkippedBatches = SkippedBatches, EpochLossSum = LossSum, EpochUnits = Units, Tokens = Tokens,
+                    TrainingSeconds = TrainingSecondsBefore + trainingTime.TotalSeconds, ElapsedSeconds = elapsed.TotalSeconds,
+                    BestLoss = Stopping is { BestEpoch: > 0 } s ? s.BestLoss : null, BestEpoch = Stopping?.BestEpoch ?? 0, ShouldStop = Stopping?.ShouldStop ?? false,
+                    Randoms = [.. Randoms.Select(r => Checkpoint.Manifest.Words(r.State))],
+                    History = [.. History.Select(Checkpoint.HistoryItem.Of)],
+                },
+                Weights = store.Values.ToArray(),
+                AdamFirst = Optimizer.Moments.First.ToArray(),
+                AdamSecond = Optimizer.Moments.Second.ToArray(),
+                BestWeights = Stopping is { BestEpoch: > 0 } ? Stopping.BestWeights : null,
+                Plan = Plan,
+            };
+            try
+            {
+                checkpoint.Save(c.Path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new IOException($"Could not write checkpoint '{c.Path}' ({e.Message.TrimEnd('.')}); the previous checkpoint, if any, is unchanged. Free space or make the folder writable, or checkpoint elsewhere (CheckpointSettings.Path / --checkpoint).", e);
+            }
+
+            LastCheckpoint = c.Path;
+            _stepsSinceCheckpoint = 0;
+            _sinceCheckpoint.Restart();
+        }
     }
 }

@@ -41,7 +41,7 @@ public abstract class Optimizer
     }
 
     /// <summary>Gets the number of steps taken.</summary>
-    public long StepCount { get; private set; }
+    public long StepCount { get; internal set; }
 
     /// <summary>Applies one update to every trainable tensor from its current gradient (gradients are not cleared).</summary>
     public void Step()

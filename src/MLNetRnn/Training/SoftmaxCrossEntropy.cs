@@ -30,9 +30,11 @@ public static class SoftmaxCrossEntropy
         (float)ComputeExact(logits, targets, classes, logitsGradient, ignoreIndex, reduction, labelSmoothing);
 
     /// <summary>As <see cref="Compute"/>, returning the loss accumulated in double without rounding it to float (for
-    /// finite-difference checks, whose difference quotients would otherwise be dominated by that rounding).</summary>
+    /// finite-difference checks, whose difference quotients would otherwise be dominated by that rounding). With
+    /// <paramref name="nonFiniteIsNaN"/> a non-finite logit gives a NaN loss and gradient instead of an exception, so the
+    /// training loop can name the epoch and step (or skip the batch).</summary>
     internal static double ComputeExact(ReadOnlySpan<float> logits, ReadOnlySpan<int> targets, int classes, Span<float> logitsGradient,
-        int ignoreIndex = -100, LossReduction reduction = LossReduction.Mean, float labelSmoothing = 0f)
+        int ignoreIndex = -100, LossReduction reduction = LossReduction.Mean, float labelSmoothing = 0f, bool nonFiniteIsNaN = false)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(classes);
         if (!(labelSmoothing >= 0f && labelSmoothing < 1f))
@@ -87,6 +89,12 @@ public static class SoftmaxCrossEntropy
             {
                 if (!float.IsFinite(z[c]))
                 {
+                    if (nonFiniteIsNaN)
+                    {
+                        logitsGradient.Fill(float.NaN);
+                        return double.NaN;
+                    }
+
                     throw new ArgumentException($"Logit at row {i}, class {c} is {z[c]}; the model produced a non-finite value (lower the learning rate, enable gradient clipping, or check the inputs for NaN).", nameof(logits));
                 }
             }

@@ -190,7 +190,7 @@ public sealed class NpyFileTests
     [Fact]
     public void Read_ThrowsForBigEndianNumpyFile()
     {
-        var error = Assert.Throws<NotSupportedException>(() => NpyFile.Read(Fixture("big_endian_f4.npy")));
+        var error = Assert.Throws<InvalidDataException>(() => NpyFile.Read(Fixture("big_endian_f4.npy")));
 
         Assert.Contains("'>f4' is big-endian", error.Message);
         Assert.Contains("<f4, <f8, <i4, <i8 and |b1", error.Message);
@@ -200,7 +200,7 @@ public sealed class NpyFileTests
     [Fact]
     public void Read_ThrowsForFortranOrderNumpyFile()
     {
-        var error = Assert.Throws<NotSupportedException>(() => NpyFile.Read(Fixture("fortran_f4.npy")));
+        var error = Assert.Throws<InvalidDataException>(() => NpyFile.Read(Fixture("fortran_f4.npy")));
 
         Assert.Contains("fortran_order True is not supported for shape (2, 3)", error.Message);
         Assert.Contains("np.ascontiguousarray", error.Message);
@@ -209,7 +209,7 @@ public sealed class NpyFileTests
     [Fact]
     public void Read_ThrowsForUnsupportedNumpyDtype()
     {
-        var error = Assert.Throws<NotSupportedException>(() => NpyFile.Read(Fixture("u1.npy")));
+        var error = Assert.Throws<InvalidDataException>(() => NpyFile.Read(Fixture("u1.npy")));
 
         Assert.Contains("dtype '|u1' is not supported", error.Message);
         Assert.Contains("<f4, <f8, <i4, <i8 and |b1", error.Message);
@@ -224,7 +224,7 @@ public sealed class NpyFileTests
     {
         string header = $"{{'descr': '{descriptor}', 'fortran_order': False, 'shape': (1,), }}";
 
-        var error = Assert.Throws<NotSupportedException>(() => NpyFile.Read(new MemoryStream(BuildNpy(1, header, new byte[8]))));
+        var error = Assert.Throws<InvalidDataException>(() => NpyFile.Read(new MemoryStream(BuildNpy(1, header, new byte[8]))));
 
         Assert.Contains($"'{descriptor}'", error.Message);
         Assert.Contains("supported dtypes are <f4, <f8, <i4, <i8 and |b1", error.Message);
@@ -235,7 +235,7 @@ public sealed class NpyFileTests
     {
         string header = "{'descr': [('a', '<f4'), ('b', '<i4')], 'fortran_order': False, 'shape': (1,), }";
 
-        var error = Assert.Throws<NotSupportedException>(() => NpyFile.Read(new MemoryStream(BuildNpy(1, header, new byte[8]))));
+        var error = Assert.Throws<InvalidDataException>(() => NpyFile.Read(new MemoryStream(BuildNpy(1, header, new byte[8]))));
 
         Assert.Contains("Structured .npy dtypes are not supported", error.Message);
     }
@@ -275,7 +275,7 @@ public sealed class NpyFileTests
     {
         byte[] bytes = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', major, minor, 0, 0];
 
-        var error = Assert.Throws<NotSupportedException>(() => NpyFile.Read(new MemoryStream(bytes)));
+        var error = Assert.Throws<InvalidDataException>(() => NpyFile.Read(new MemoryStream(bytes)));
 
         Assert.Contains($"version {major}.{minor} is not supported", error.Message);
         Assert.Contains("1.0, 2.0 and 3.0", error.Message);

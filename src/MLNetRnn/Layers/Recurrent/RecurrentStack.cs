@@ -95,6 +95,9 @@ public sealed class RecurrentStack : ITwoPartWork
     /// <summary>Gets the cell type.</summary>
     public RecurrentCellType CellType { get; }
 
+    /// <summary>Gets the generator of the dropout masks between layers (its state goes into training checkpoints).</summary>
+    internal SeededRandom DropoutRandom => _dropoutRandom;
+
     /// <summary>Gets I.</summary>
     public int InputSize { get; }
 

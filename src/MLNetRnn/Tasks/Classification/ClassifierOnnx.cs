@@ -64,7 +64,8 @@ internal static class ClassifierOnnx
     }
 
     /// <summary>Rebuilds the network, labels and vocabulary from a graph written by <see cref="Write"/>.</summary>
-    /// <exception cref="InvalidDataException">The graph is not ours, is too new, or its metadata and weights disagree.</exception>
+    /// <remarks>The graph is untrusted: the network is allocated only after the graph is shown to store as many weights as its metadata claims.</remarks>
+    /// <exception cref="InvalidDataException">The graph is not ours, is too new, uses an unknown component, or its metadata and weights disagree.</exception>
     public static (SequenceClassifierNetwork Network, string[] Labels, string[] Vocabulary) Read(OnnxModel model)
     {
         OnnxModelCheck.Kind(model, OnnxMetadata.ClassifierKind);
@@ -73,12 +74,22 @@ internal static class ClassifierOnnx
         string[] vocabulary = OnnxModelCheck.Json<string[]>(model, OnnxMetadata.Vocabulary);
         if (a.VocabularySize < 2 || a.ClassCount < 2 || a.EmbeddingSize < 1 || a.HiddenSize < 1 || a.NumberOfLayers < 1
             || !Enum.IsDefined(a.CellType) || !Enum.IsDefined(a.Pooling) || !(a.Dropout >= 0f && a.Dropout < 1f)
-            || labels.Length != a.ClassCount || vocabulary.Length != a.VocabularySize)
+            || labels.Length != a.ClassCount || vocabulary.Length != a.VocabularySize || Array.Exists(labels, l => l is null) || Array.Exists(vocabulary, t => t is null))
         {
             throw new InvalidDataException($"The classifier's metadata is inconsistent ({a.ClassCount} classes, {labels.Length} labels, vocabulary {a.VocabularySize} vs {vocabulary.Length} tokens); the model is damaged.");
         }
 
-        var network = new SequenceClassifierNetwork(a, new SeededRandom(0));
+        ParameterBudget.Require(model.Graph, () => ParameterBudget.Classifier(a), "classifier");
+        SequenceClassifierNetwork network;
+        try
+        {
+            network = new SequenceClassifierNetwork(a, new SeededRandom(0));
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"The classifier's architecture metadata is invalid ({e.Message}); the model is damaged.", e);
+        }
+
         var graph = model.Graph;
         RecurrentStackOnnx.Tensor(graph, "embedding.weight", (long)a.VocabularySize * a.EmbeddingSize).CopyTo(network.Embedding.Weight.Value);
         RecurrentStackOnnx.Read(graph, network.Rnn, network.Parameters, "rnn.");

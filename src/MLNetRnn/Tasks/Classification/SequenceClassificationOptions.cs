@@ -81,14 +81,42 @@ public sealed class SequenceClassificationOptions
     /// <summary>Gets or sets whether the embedding stays fixed during training. Default false.</summary>
     public bool FreezeEmbeddings { get; set; }
 
+    /// <summary>
+    /// Gets or sets where and how often the whole training state is saved so an interrupted run can continue (set
+    /// <see cref="CheckpointSettings.Resume"/> to continue from an existing file). Default none.
+    /// </summary>
+    public CheckpointSettings? Checkpoint { get; set; }
+
+    /// <summary>
+    /// Gets or sets how many batches whose loss or gradient is not finite are skipped (no optimizer step) before training
+    /// stops with <see cref="TrainingDivergedException"/>. Default 0: the first such batch stops training.
+    /// </summary>
+    public int MaxSkippedBatches { get; set; }
+
+    /// <summary>
+    /// Gets or sets a token that stops training at the next batch boundary: a final checkpoint is written (when
+    /// <see cref="Checkpoint"/> is set) and <c>Fit</c> throws <see cref="OperationCanceledException"/>. Default none.
+    /// </summary>
+    public CancellationToken CancellationToken { get; set; }
+
+    /// <summary>Gets or sets a callback after each optimizer step (epoch, step within it): a test seam to stop runs at exact steps.</summary>
+    internal Action<int, int>? AfterStep { get; set; }
+
     /// <summary>A copy, so a trainer is not changed by later edits of the caller's object.</summary>
-    internal SequenceClassificationOptions Clone() => (SequenceClassificationOptions)MemberwiseClone();
+    internal SequenceClassificationOptions Clone()
+    {
+        var copy = (SequenceClassificationOptions)MemberwiseClone();
+        copy.Checkpoint = Checkpoint?.Clone();
+        return copy;
+    }
 
     /// <summary>Throws when a setting is out of range, naming it and its value.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A size, count or rate is out of range.</exception>
     /// <exception cref="ArgumentException">A column name is empty.</exception>
     public void Validate()
     {
+        Checkpoint?.Validate();
+        ArgumentOutOfRangeException.ThrowIfNegative(MaxSkippedBatches, nameof(MaxSkippedBatches));
         foreach (var (name, value) in new[] { (nameof(LabelColumnName), LabelColumnName), (nameof(FeatureColumnName), FeatureColumnName), (nameof(PredictedLabelColumnName), PredictedLabelColumnName), (nameof(ScoreColumnName), ScoreColumnName) })
         {
             if (string.IsNullOrWhiteSpace(value))

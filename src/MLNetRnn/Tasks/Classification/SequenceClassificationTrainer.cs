@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNetRnn.DataViews;
@@ -92,7 +93,7 @@ public sealed class SequenceClassificationTrainer : IEstimator<SequenceClassific
         }
 
         var history = new List<TrainingProgress>();
-        var network = TrainNetwork(vocabulary, classCount, sequences, targets, valid, new Recorder(history, o.Progress));
+        var network = TrainNetwork(vocabulary, classCount, sequences, targets, valid, new Recorder(history, o.Progress), history);
         return SequenceClassificationModel.Create(network, labels, vocabulary, o, input, history);
     }
 
@@ -106,9 +107,10 @@ public sealed class SequenceClassificationTrainer : IEstimator<SequenceClassific
     /// <param name="targets">Class index per row, in [0, C).</param>
     /// <param name="valid">Validation rows, or null.</param>
     /// <param name="progress">Receives each epoch's report.</param>
+    /// <param name="history">The list <paramref name="progress"/> records into, which a resumed run refills with its earlier epochs.</param>
     /// <returns>The trained network.</returns>
     internal SequenceClassifierNetwork TrainNetwork(string[] vocabulary, int classCount, int[][] sequences, int[] targets,
-        (int[][] Sequences, int[] Targets)? valid, IProgress<TrainingProgress> progress)
+        (int[][] Sequences, int[] Targets)? valid, IProgress<TrainingProgress> progress, List<TrainingProgress>? history = null)
     {
         var o = _options;
         var random = new SeededRandom(o.Seed);
@@ -116,7 +118,7 @@ public sealed class SequenceClassificationTrainer : IEstimator<SequenceClassific
             o.HiddenSize, o.NumberOfLayers, o.Bidirectional, o.Dropout, o.Pooling);
         var network = new SequenceClassifierNetwork(architecture, random);
         InitialiseEmbedding(network, vocabulary);
-        Train(network, sequences, targets, valid, random, progress);
+        Train(network, sequences, targets, valid, random, progress, history);
         return network;
     }
 
@@ -136,10 +138,15 @@ public sealed class SequenceClassificationTrainer : IEstimator<SequenceClassific
         network.Embedding.Weight.RequiresGradient = !_options.FreezeEmbeddings;
     }
 
-    private void Train(SequenceClassifierNetwork network, int[][] sequences, int[] targets, (int[][] Sequences, int[] Targets)? valid, SeededRandom random, IProgress<TrainingProgress> progress)
+    private void Train(SequenceClassifierNetwork network, int[][] sequences, int[] targets, (int[][] Sequences, int[] Targets)? valid, SeededRandom random, IProgress<TrainingProgress> progress,
+        List<TrainingProgress>? history)
     {
         var o = _options;
         var settings = new EpochSettings(o.Epochs, o.BatchSize, o.LearningRate, o.ClipNorm, o.EarlyStoppingPatience, 1f);
+        var control = new TrainingControl("SequenceClassification",
+            string.Create(CultureInfo.InvariantCulture, $"{network.Architecture}, batch {o.BatchSize}, learning rate {o.LearningRate:R}, clip {o.ClipNorm:R}, patience {o.EarlyStoppingPatience}, seed {o.Seed}, frozen embedding {o.FreezeEmbeddings}, validation {valid is not null}"),
+            TrainingControl.Digest(sequences, [targets], valid?.Sequences, valid is { } vt ? [vt.Targets] : null),
+            [random, .. network.RandomStreams], o.Checkpoint, o.MaxSkippedBatches, o.CancellationToken, history, o.AfterStep);
         EpochLoop.Run(network.Parameters, settings, sequences.Select(s => s.Length).ToArray(), random, rows =>
         {
             var batch = SequenceBatch.Create(sequences, rows);
@@ -147,7 +154,7 @@ public sealed class SequenceClassificationTrainer : IEstimator<SequenceClassific
             network.Backward();
             return new BatchLoss(loss * rows.Length, rows.Length, batch.TokenCount);
         },
-        valid is { } v ? () => Score(network, v.Sequences, v.Targets) : null, progress);
+        valid is { } v ? () => Score(network, v.Sequences, v.Targets) : null, progress, control);
     }
 
     private static (double Loss, double Accuracy) Score(SequenceClassifierNetwork network, int[][] sequences, int[] targets)

@@ -37,6 +37,9 @@ internal sealed class SequenceClassifierNetwork
 
     public ClassifierArchitecture Architecture { get; }
 
+    /// <summary>Gets every random stream training draws from inside the network, in a fixed order (for checkpoints).</summary>
+    internal IReadOnlyList<SeededRandom> RandomStreams => [_rnn.DropoutRandom, _dropoutRandom];
+
     /// <summary>Gets, after a max-pooling Forward, the time step each (row, feature) maximum came from (B, P).</summary>
     internal ReadOnlySpan<int> MaxPoolingChoices => _argMax;
 
@@ -103,7 +106,7 @@ internal sealed class SequenceClassifierNetwork
             }
         }
 
-        return targets.IsEmpty ? 0 : SoftmaxCrossEntropy.ComputeExact(logits, targets, c, _dLogits.AsSpan(0, b * c));
+        return targets.IsEmpty ? 0 : SoftmaxCrossEntropy.ComputeExact(logits, targets, c, _dLogits.AsSpan(0, b * c), nonFiniteIsNaN: training);
     }
 
     /// <summary>Adds the gradient of the last <see cref="Forward"/>'s loss to every parameter.</summary>

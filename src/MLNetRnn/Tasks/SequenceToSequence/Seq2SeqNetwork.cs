@@ -70,6 +70,9 @@ internal sealed class Seq2SeqNetwork : IStepDecoder
 
     public Seq2SeqArchitecture Architecture { get; }
 
+    /// <summary>Gets every random stream training draws from inside the network, in a fixed order (for checkpoints).</summary>
+    internal IReadOnlyList<SeededRandom> RandomStreams => [_encoder.DropoutRandom, _decoder.DropoutRandom, _dropoutRandom];
+
     public ParameterStore Parameters { get; }
 
     /// <summary>Gets M = D*H, the width of the encoder outputs attention reads.</summary>
@@ -139,7 +142,7 @@ internal sealed class Seq2SeqNetwork : IStepDecoder
         Buffers.Ensure(ref _dLogits, rows * v);
         _head.Forward(combined, rows, _logits.AsSpan(0, rows * v));
         return SoftmaxCrossEntropy.ComputeExact(_logits.AsSpan(0, rows * v), batch.Targets, v, _dLogits.AsSpan(0, rows * v), Seq2SeqBatch.IgnoreTarget,
-            LossReduction.Mean, labelSmoothing);
+            LossReduction.Mean, labelSmoothing, nonFiniteIsNaN: training);
     }
 
     /// <summary>

@@ -62,7 +62,8 @@ internal static class Seq2SeqOnnx
     }
 
     /// <summary>Rebuilds the network, vocabularies and settings from a graph written by <see cref="Write"/>.</summary>
-    /// <exception cref="InvalidDataException">The graph is not ours, is too new, or its metadata and weights disagree.</exception>
+    /// <remarks>The graph is untrusted: the network is allocated only after the graph is shown to store as many weights as its metadata claims.</remarks>
+    /// <exception cref="InvalidDataException">The graph is not ours, is too new, uses an unknown component, or its metadata, vocabularies, decoding settings and weights disagree.</exception>
     public static (Seq2SeqNetwork Network, string[] SourceVocabulary, string[] TargetVocabulary, DecodingSettings Decoding, TokenLevel Level) Read(OnnxModel model)
     {
         OnnxModelCheck.Kind(model, OnnxMetadata.EncoderDecoderKind);
@@ -71,12 +72,31 @@ internal static class Seq2SeqOnnx
         string[] target = OnnxModelCheck.Json<string[]>(model, OnnxMetadata.TargetVocabulary);
         var settings = OnnxModelCheck.Json<SavedSettings>(model, OnnxMetadata.Settings);
         if (a.SourceVocabularySize != source.Length || a.TargetVocabularySize != target.Length || a.TargetVocabularySize < 4 || a.EmbeddingSize < 1
-            || a.HiddenSize < 1 || a.EncoderLayers < 1 || a.DecoderLayers < 1 || a.DecoderHiddenSize < 1 || !(a.Dropout >= 0f && a.Dropout < 1f) || settings.Decoding is null)
+            || a.HiddenSize < 1 || a.EncoderLayers < 1 || a.DecoderLayers < 1 || a.DecoderHiddenSize < 1 || !(a.Dropout >= 0f && a.Dropout < 1f) || settings.Decoding is null
+            || !Enum.IsDefined(a.EncoderCell) || !Enum.IsDefined(a.DecoderCell) || (a.Attention is { } score && !Enum.IsDefined(score)) || !Enum.IsDefined(settings.Level))
         {
             throw new InvalidDataException($"The encoder–decoder's metadata is inconsistent (vocabularies {a.SourceVocabularySize}/{source.Length} and {a.TargetVocabularySize}/{target.Length}); the model is damaged.");
         }
 
-        var network = new Seq2SeqNetwork(a, new SeededRandom(0));
+        var d = settings.Decoding;
+        if (d.BeamSize is < 1 or > Files.FileLimits.MaxBeamSize || d.MaxOutputLength is < 1 or > Files.FileLimits.MaxOutputLength || !(d.LengthPenalty >= 0f && float.IsFinite(d.LengthPenalty)))
+        {
+            throw new InvalidDataException($"The encoder–decoder's decoding settings (beam {d.BeamSize}, max length {d.MaxOutputLength}, length penalty {d.LengthPenalty}) are outside what a saved model may ask for (beam 1–{Files.FileLimits.MaxBeamSize}, length 1–{Files.FileLimits.MaxOutputLength}, penalty ≥ 0); the model is damaged.");
+        }
+
+        ParameterBudget.Require(model.Graph, () => ParameterBudget.Seq2Seq(a), "encoder–decoder");
+        Seq2SeqNetwork network;
+        try
+        {
+            Text.Vocabulary.FromTokens(source);
+            Text.Vocabulary.FromTokens(target);
+            network = new Seq2SeqNetwork(a, new SeededRandom(0));
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"The encoder–decoder's metadata is invalid ({e.Message}); the model is damaged.", e);
+        }
+
         RecurrentStackOnnx.Read(model.Graph, network.Encoder, network.Parameters, "encoder.rnn.");
         RecurrentStackOnnx.Read(model.Graph, network.Decoder, network.Parameters, "decoder.rnn.");
         foreach (var p in network.Parameters.Parameters.Where(p => !p.Name.StartsWith("encoder.rnn.", StringComparison.Ordinal) && !p.Name.StartsWith("decoder.rnn.", StringComparison.Ordinal)))

@@ -111,13 +111,41 @@ public sealed class SequenceToSequenceOptions
     /// <summary>Gets or sets where per-epoch progress goes (accuracy is not computed; loss only). Default none.</summary>
     public IProgress<TrainingProgress>? Progress { get; set; }
 
+    /// <summary>
+    /// Gets or sets where and how often the whole training state is saved so an interrupted run can continue (set
+    /// <see cref="CheckpointSettings.Resume"/> to continue from an existing file). Default none.
+    /// </summary>
+    public CheckpointSettings? Checkpoint { get; set; }
+
+    /// <summary>
+    /// Gets or sets how many batches whose loss or gradient is not finite are skipped (no optimizer step) before training
+    /// stops with <see cref="TrainingDivergedException"/>. Default 0: the first such batch stops training.
+    /// </summary>
+    public int MaxSkippedBatches { get; set; }
+
+    /// <summary>
+    /// Gets or sets a token that stops training at the next batch boundary: a final checkpoint is written (when
+    /// <see cref="Checkpoint"/> is set) and <c>Fit</c> throws <see cref="OperationCanceledException"/>. Default none.
+    /// </summary>
+    public CancellationToken CancellationToken { get; set; }
+
+    /// <summary>Gets or sets a callback after each optimizer step (epoch, step within it): a test seam to stop runs at exact steps.</summary>
+    internal Action<int, int>? AfterStep { get; set; }
+
     /// <summary>A copy, so a trainer is not changed by later edits of the caller's object.</summary>
-    internal SequenceToSequenceOptions Clone() => (SequenceToSequenceOptions)MemberwiseClone();
+    internal SequenceToSequenceOptions Clone()
+    {
+        var copy = (SequenceToSequenceOptions)MemberwiseClone();
+        copy.Checkpoint = Checkpoint?.Clone();
+        return copy;
+    }
 
     /// <summary>Throws when a setting is out of range, naming it and its value.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A size, count, rate or probability is out of range.</exception>
     public void Validate()
     {
+        Checkpoint?.Validate();
+        ArgumentOutOfRangeException.ThrowIfNegative(MaxSkippedBatches, nameof(MaxSkippedBatches));
         foreach (var (name, value) in new[] { (nameof(EmbeddingSize), EmbeddingSize), (nameof(HiddenSize), HiddenSize), (nameof(EncoderLayers), EncoderLayers),
             (nameof(DecoderLayers), DecoderLayers), (nameof(Epochs), Epochs), (nameof(BatchSize), BatchSize), (nameof(EarlyStoppingPatience), EarlyStoppingPatience),
             (nameof(BeamSize), BeamSize), (nameof(MaxOutputLength), MaxOutputLength) })

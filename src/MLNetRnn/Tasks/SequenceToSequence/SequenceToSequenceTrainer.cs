@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.ML;
 using MLNetRnn.DataViews;
 using MLNetRnn.Numerics;
@@ -89,7 +90,7 @@ public sealed class SequenceToSequenceTrainer : IEstimator<SequenceToSequenceMod
         var random = new SeededRandom(_options.Seed);
         var network = new Seq2SeqNetwork(architecture, random);
         var history = new List<TrainingProgress>();
-        Train(network, sources, targets, valid, targetVocabulary, random, new Recorder(history, _options.Progress));
+        Train(network, sources, targets, valid, targetVocabulary, random, new Recorder(history, _options.Progress), history);
         var decoding = new DecodingSettings(_options.BeamSize, _options.MaxOutputLength, _options.LengthPenalty);
         return SequenceToSequenceModel.Create(network, sourceVocabulary, targetVocabulary, decoding, _options, input, history);
     }
@@ -118,10 +119,15 @@ public sealed class SequenceToSequenceTrainer : IEstimator<SequenceToSequenceMod
     }
 
     private void Train(Seq2SeqNetwork network, int[][] sources, int[][] targets, (int[][] Sources, int[][] Targets)? valid, Vocabulary vocabulary, SeededRandom random,
-        IProgress<TrainingProgress> progress)
+        IProgress<TrainingProgress> progress, List<TrainingProgress> history)
     {
-        var settings = new EpochSettings(_options.Epochs, _options.BatchSize, _options.LearningRate, _options.ClipNorm, _options.EarlyStoppingPatience,
-            _options.LearningRateDecay);
+        var o = _options;
+        var settings = new EpochSettings(o.Epochs, o.BatchSize, o.LearningRate, o.ClipNorm, o.EarlyStoppingPatience, o.LearningRateDecay);
+        var control = new TrainingControl("SequenceToSequence",
+            string.Create(CultureInfo.InvariantCulture,
+                $"{network.Architecture}, batch {o.BatchSize}, learning rate {o.LearningRate:R}, decay {o.LearningRateDecay:R}, clip {o.ClipNorm:R}, patience {o.EarlyStoppingPatience}, label smoothing {o.LabelSmoothing:R}, scheduled sampling {o.ScheduledSampling:R}, seed {o.Seed}, validation {valid is not null}"),
+            TrainingControl.Digest(sources, targets, valid?.Sources, valid?.Targets),
+            [random, .. network.RandomStreams], o.Checkpoint, o.MaxSkippedBatches, o.CancellationToken, history, o.AfterStep);
         EpochLoop.Run(network.Parameters, settings, sources.Select(s => s.Length).ToArray(), random, rows =>
         {
             var batch = Seq2SeqBatch.Create(sources, targets, rows, vocabulary.BeginId, vocabulary.EndId);
@@ -134,7 +140,7 @@ public sealed class SequenceToSequenceTrainer : IEstimator<SequenceToSequenceMod
             network.Backward();
             return new BatchLoss(loss * batch.TargetTokenCount, batch.TargetTokenCount, batch.Source.TokenCount + batch.TargetTokenCount);
         },
-        valid is { } v ? () => (Score(network, v.Sources, v.Targets, vocabulary), null) : null, progress);
+        valid is { } v ? () => (Score(network, v.Sources, v.Targets, vocabulary), null) : null, progress, control);
     }
 
     /// <summary>Replaces each decoder input after &lt;BOS&gt; by the model's own previous prediction with probability p.</summary>
