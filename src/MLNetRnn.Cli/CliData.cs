@@ -6,10 +6,14 @@ namespace MLNetRnn.Cli;
 
 /// <summary>
 /// Reads TSV/CSV files for the commands with ML.NET's <see cref="TextLoader"/>: separator by extension (or
-/// --separator), columns found by header name, every column loaded as String.
+/// --separator), columns found by header name, every column loaded as String. Each file is checked first by
+/// <see cref="DataFileCheck"/>, so what the loader would misread fails with the file and line instead.
 /// </summary>
 internal static class CliData
 {
+    /// <summary>The line each data row of each loaded file starts on, by full path, for messages about a row.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, int[]> s_rowLines = new();
+
     public static char Separator(string path, string? separator) => separator switch
     {
         null or "" => Path.GetExtension(path).Equals(".csv", StringComparison.OrdinalIgnoreCase) ? ',' : '\t',
@@ -26,7 +30,8 @@ internal static class CliData
     /// </summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="ArgumentException">A column is not in the header, or the separator is not one character.</exception>
-    /// <exception cref="InvalidDataException">The file is empty or its first line is blank.</exception>
+    /// <exception cref="InvalidDataException">The file is empty, has no data rows, is not UTF-8, has a row whose field count
+    /// differs from the header's, or a malformed quoted field (see <see cref="DataFileCheck"/>); the message names the line.</exception>
     public static IDataView Load(MLContext ml, string path, string? separator, string columnOptions, params (string File, string View)[] columns)
     {
         if (!File.Exists(path))
@@ -36,20 +41,21 @@ internal static class CliData
 
         char sep = Separator(path, separator);
         bool quoting = sep == ',';
-        var header = ReadHeader(path, sep, quoting);
+        var layout = DataFileCheck.Read(path, sep, quoting);
         var loaded = new List<TextLoader.Column>();
         foreach (var (name, view) in columns)
         {
-            int index = header.IndexOf(name);
+            int index = layout.Header.ToList().IndexOf(name);
             if (index < 0)
             {
-                throw new ArgumentException($"Column '{name}' not found in '{path}'; its header has: {string.Join(", ", header)}. Name the column with {columnOptions}.");
+                throw new ArgumentException($"Column '{name}' not found in '{path}'; its header (line 1) has: {string.Join(", ", layout.Header)}. Name the column with {columnOptions}.");
             }
 
             loaded.Add(new TextLoader.Column(view, DataKind.String, index));
         }
 
-        var options = new TextLoader.Options { Columns = [.. loaded], Separators = [sep], HasHeader = true, AllowQuoting = quoting };
+        s_rowLines[Path.GetFullPath(path)] = layout.RowLines;
+        var options = new TextLoader.Options { Columns = [.. loaded], Separators = [sep], HasHeader = true, AllowQuoting = quoting, ReadMultilines = quoting };
         return ml.Data.CreateTextLoader(options).Load(path);
     }
 
@@ -83,70 +89,27 @@ internal static class CliData
         return ml.Data.LoadFromEnumerable([new TextRow { Text = text }], definition);
     }
 
-    /// <summary>Reads a String column, throwing for an empty value with its 1-based data row and the file.</summary>
-    /// <exception cref="ArgumentException">A row's value is empty.</exception>
+    /// <summary>Reads a String column, throwing for an empty or whitespace-only value with its line and the file.</summary>
+    /// <exception cref="ArgumentException">A row's value is empty or whitespace.</exception>
     public static string[] RequiredText(IDataView data, string column, string what, string path)
     {
         string[] values = ColumnReader.Text(data, column);
-        int empty = Array.FindIndex(values, string.IsNullOrEmpty);
+        int empty = Array.FindIndex(values, string.IsNullOrWhiteSpace);
         if (empty >= 0)
         {
-            throw new ArgumentException($"Data row {empty + 1} of '{path}' has an empty {what}; every row needs one.");
+            throw new ArgumentException($"{Row(path, empty)} has an empty {what}; every row needs one.");
         }
 
         return values;
     }
 
-    /// <summary>The header fields of <paramref name="path"/> (its first line), each trimmed; CSV fields may be quoted.</summary>
-    private static List<string> ReadHeader(string path, char separator, bool quoting)
-    {
-        string? line = File.ReadLines(path).FirstOrDefault();
-        if (string.IsNullOrWhiteSpace(line))
-        {
-            throw new InvalidDataException($"Data file '{path}' is empty or its first line is blank; it needs a header line naming the columns.");
-        }
-
-        var fields = new List<string>();
-        var field = new System.Text.StringBuilder();
-        bool inQuotes = false;
-        for (int i = 0; i < line.Length; i++)
-        {
-            char c = line[i];
-            if (inQuotes)
-            {
-                if (c == '"' && i + 1 < line.Length && line[i + 1] == '"')
-                {
-                    field.Append('"');
-                    i++;
-                }
-                else if (c == '"')
-                {
-                    inQuotes = false;
-                }
-                else
-                {
-                    field.Append(c);
-                }
-            }
-            else if (quoting && c == '"' && field.ToString().Trim().Length == 0)
-            {
-                field.Clear();
-                inQuotes = true;
-            }
-            else if (c == separator)
-            {
-                fields.Add(field.ToString().Trim());
-                field.Clear();
-            }
-            else
-            {
-                field.Append(c);
-            }
-        }
-
-        fields.Add(field.ToString().Trim());
-        return fields;
-    }
+    /// <summary>Where a data row of a loaded file is: <c>Line 7 (data row 5) of 'path'</c> (the line it starts on).</summary>
+    /// <param name="path">The file, as given to <see cref="Load"/>.</param>
+    /// <param name="row">The 0-based data row.</param>
+    public static string Row(string path, int row) =>
+        s_rowLines.TryGetValue(Path.GetFullPath(path), out int[]? lines) && row < lines.Length
+            ? $"Line {lines[row]} (data row {row + 1}) of '{path}'"
+            : $"Data row {row + 1} of '{path}'";
 
     private sealed class TextRow
     {

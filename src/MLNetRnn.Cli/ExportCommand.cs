@@ -21,8 +21,8 @@ namespace MLNetRnn.Cli;
 /// <c>labels.txt</c> (classifier, labels in output order) or <c>target_vocab.txt</c> (seq2seq, target tokens in id order).
 /// In these lists a backslash is written <c>\\</c>, a line feed <c>\n</c> and a carriage return <c>\r</c>, so that
 /// every token (a character model's newline included) stays on its own line.</item>
-/// <item><c>tokenizer.json</c>: the tokenizer settings, its RE2 pattern and the text column (only when the model
-/// tokenizes with MLNetRnn's tokenizer).</item>
+/// <item><c>tokenizer.json</c>: the tokenizer settings, its RE2 pattern, the text column and <c>maxTokens</c> (the most
+/// tokens kept, the first ones; <c>null</c> for no limit) (only when the model tokenizes with MLNetRnn's tokenizer).</item>
 /// <item><c>config.json</c>: the task, the architecture and (seq2seq) the decoding settings and target level.</item>
 /// </list>
 /// </remarks>
@@ -79,7 +79,7 @@ internal static class ExportCommand
 
         if (file.Tokenizer is { } t)
         {
-            var tokenizer = new { tokenizer = t.Tokenizer, lowerCase = t.LowerCase, keepPunctuation = t.KeepPunctuation, keepWhitespace = t.KeepWhitespace, pattern = t.Pattern, textColumn = file.TextColumn };
+            var tokenizer = new { tokenizer = t.Tokenizer, lowerCase = t.LowerCase, keepPunctuation = t.KeepPunctuation, keepWhitespace = t.KeepWhitespace, pattern = t.Pattern, textColumn = file.TextColumn, maxTokens = t.MaxTokens };
             Write("tokenizer.json", path => OutputFiles.WriteText(path, JsonSerializer.Serialize(tokenizer, FileJson) + "\n"));
         }
 

@@ -99,7 +99,8 @@ internal static class InspectCommand
             if (d.Tokenizer is { } t)
             {
                 Console.WriteLine($"text column: {d.TextColumn}; tokenizer: {t.Tokenizer}, lower-case {t.LowerCase}, "
-                    + (t.Tokenizer == Transforms.TokenizerSettings.Words ? $"keep punctuation {t.KeepPunctuation}" : $"keep whitespace {t.KeepWhitespace}"));
+                    + (t.Tokenizer == Transforms.TokenizerSettings.Words ? $"keep punctuation {t.KeepPunctuation}" : $"keep whitespace {t.KeepWhitespace}")
+                    + (t.MaxTokens is int limit ? $", max tokens {limit}" : string.Empty));
             }
 
             Console.WriteLine($"architecture: {d.Architecture}");

@@ -24,7 +24,7 @@ internal static class LabelClasses
         ml.Transforms.Conversion.MapValueToKey(outputColumn, inputColumn, maximumNumberOfKeys: int.MaxValue,
             keyData: ml.Data.LoadFromEnumerable(classes.Select(c => new ClassRow { Value = c })));
 
-    /// <summary>Throws for the first label that is not one of <paramref name="classes"/>, naming it, its data row and the file.</summary>
+    /// <summary>Throws for the first label that is not one of <paramref name="classes"/>, naming it, its line and data row, and the file.</summary>
     /// <exception cref="ArgumentException">A label is unknown.</exception>
     public static void RequireKnown(IReadOnlyList<string> labels, IReadOnlyList<string> classes, string path, string whose)
     {
@@ -33,7 +33,7 @@ internal static class LabelClasses
         {
             if (!known.Contains(labels[i]))
             {
-                throw new ArgumentException($"Label '{labels[i]}' in data row {i + 1} of '{path}' is not one of {whose} classes ({string.Join(", ", classes)}); remove or relabel the row.");
+                throw new ArgumentException($"{CliData.Row(path, i)} has the label '{labels[i]}', which is not one of {whose} classes ({string.Join(", ", classes)}); remove or relabel the row.");
             }
         }
     }

@@ -111,6 +111,11 @@ internal sealed class ModelFile
             {
                 throw new InvalidDataException($"'{path}' has a tokenizer of kind '{OnnxTensor.Shown(tokenizer.Tokenizer ?? "")}', which this version of MLNetRnn does not know ({TokenizerSettings.Words} or {TokenizerSettings.Characters}); the model is damaged or needs a newer MLNetRnn.");
             }
+
+            if (tokenizer.MaxTokens is <= 0)
+            {
+                throw new InvalidDataException($"'{path}' has a tokenizer that keeps at most {tokenizer.MaxTokens} tokens; a limit must be at least 1, so the model is damaged.");
+            }
         }
 
         return new ModelFile(zip, kind == OnnxMetadata.ClassifierKind ? Classification : SequenceToSequence, network.Entry, network.Model, network.Bytes, tokenizerGraph, tokenizer);

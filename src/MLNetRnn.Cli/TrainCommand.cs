@@ -39,12 +39,17 @@ internal static class TrainCommand
         pooling.AcceptOnlyFromAmong("final", "mean", "max");
         var maxVocabulary = new Option<int>("--max-vocabulary") { DefaultValueFactory = _ => 20000, Description = "Largest vocabulary, specials included." };
         var minCount = new Option<int>("--min-count") { DefaultValueFactory = _ => 1, Description = "Fewest occurrences for a word to get its own id." };
+        var maxTokens = CliOptions.AtLeastOne(new Option<int>("--max-tokens")
+        {
+            DefaultValueFactory = _ => int.MaxValue,
+            Description = "Keep only the first N tokens of each text, in training and in the saved model (predict and evaluate truncate the same way). Default: no limit.",
+        });
         var glove = new Option<string?>("--glove") { Description = "GloVe/word2vec text file to initialise the embedding (its dimension must equal --embedding)." };
         var freeze = new Option<bool>("--freeze-embeddings") { Description = "Keep the embedding fixed." };
         var plot = PlotOutput.Create("--plot", "Write the training curves (loss, validation loss and accuracy per epoch) to this .png or .svg.");
         var command = common.AddTo(
             new Command("classify", "Train a text classifier (tokenize → vocabulary → RNN/LSTM/GRU → softmax)."),
-            textColumn, labelColumn, bidirectional, pooling, maxVocabulary, minCount, glove, freeze, plot);
+            textColumn, labelColumn, bidirectional, pooling, maxVocabulary, minCount, maxTokens, glove, freeze, plot);
         command.SetAction(p =>
         {
             var options = new SequenceClassificationOptions
@@ -65,7 +70,7 @@ internal static class TrainCommand
                 PretrainedEmbeddingsPath = p.GetValue(glove),
                 FreezeEmbeddings = p.GetValue(freeze),
             };
-            return Run(common.ReadRun(p), new Columns(p.GetValue(textColumn)!, p.GetValue(labelColumn)!, p.GetValue(maxVocabulary), p.GetValue(minCount)), options, p.GetValue(plot));
+            return Run(common.ReadRun(p), new Columns(p.GetValue(textColumn)!, p.GetValue(labelColumn)!, p.GetValue(maxVocabulary), p.GetValue(minCount), p.GetValue(maxTokens)), options, p.GetValue(plot));
         });
         return command;
     }
@@ -80,7 +85,7 @@ internal static class TrainCommand
         var ml = new MLContext(s.Seed);
         options.LabelColumnName = c.Text == "Label" ? "Label.key" : "Label"; // the key column must not hide the text column
         var (train, validation, rows) = LoadLabelled(ml, s, c, options.LabelColumnName);
-        var prefix = ml.Transforms.Text.TokenizeWords(TokensColumn, c.Text)
+        var prefix = ml.Transforms.Text.TokenizeWords(TokensColumn, c.Text, maxTokens: c.MaxTokens)
             .Append(ml.Transforms.Text.MapTokensToIds(IdsColumn, TokensColumn, c.MaxVocabulary, c.MinCount))
             .Fit(train);
         var trainIds = prefix.Transform(train);
@@ -136,5 +141,5 @@ internal static class TrainCommand
         return (labelMap.Transform(trainRows), validationRows is null ? null : labelMap.Transform(validationRows), labels.Length);
     }
 
-    private sealed record Columns(string Text, string Label, int MaxVocabulary, int MinCount);
+    private sealed record Columns(string Text, string Label, int MaxVocabulary, int MinCount, int MaxTokens);
 }

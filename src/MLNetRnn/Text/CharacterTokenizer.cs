@@ -35,10 +35,13 @@ public sealed class CharacterTokenizer : ITokenizer
     /// <summary>Creates a tokenizer.</summary>
     /// <param name="lowerCase">Whether to lower-case the text (<see cref="char.ToLowerInvariant(char)"/> per UTF-16 unit) first. Default <see langword="false"/>.</param>
     /// <param name="keepWhitespace">Whether whitespace characters become tokens (otherwise they are dropped). Default <see langword="true"/>.</param>
-    public CharacterTokenizer(bool lowerCase = false, bool keepWhitespace = true)
+    /// <param name="maxTokens">The most tokens kept, the first ones: reading stops after this many. Default <see cref="int.MaxValue"/> (no limit).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxTokens"/> is zero or negative.</exception>
+    public CharacterTokenizer(bool lowerCase = false, bool keepWhitespace = true, int maxTokens = int.MaxValue)
     {
         LowerCase = lowerCase;
         KeepWhitespace = keepWhitespace;
+        MaxTokens = TokenPatterns.CheckMaxTokens(maxTokens, nameof(maxTokens));
     }
 
     /// <summary>Gets whether the text is lower-cased (<see cref="char.ToLowerInvariant(char)"/> per UTF-16 unit) before it is split.</summary>
@@ -47,11 +50,14 @@ public sealed class CharacterTokenizer : ITokenizer
     /// <summary>Gets whether each whitespace character (or <c>"\r\n"</c>) becomes a token of its own (otherwise it is dropped).</summary>
     public bool KeepWhitespace { get; }
 
+    /// <summary>Gets the most tokens <see cref="Tokenize"/> returns: the first ones, in order (<see cref="int.MaxValue"/>: no limit).</summary>
+    public int MaxTokens { get; }
+
     /// <summary>Splits <paramref name="text"/> into characters by the rule in the remarks.</summary>
     /// <param name="text">The text to split.</param>
     /// <returns>
-    /// The tokens in order; never <see langword="null"/>. Empty text gives an empty array, and so does whitespace-only
-    /// text when <see cref="KeepWhitespace"/> is <see langword="false"/>.
+    /// The tokens in order, at most <see cref="MaxTokens"/> (the first ones); never <see langword="null"/>. Empty text
+    /// gives an empty array, and so does whitespace-only text when <see cref="KeepWhitespace"/> is <see langword="false"/>.
     /// </returns>
     /// <exception cref="ArgumentNullException"><paramref name="text"/> is <see langword="null"/>.</exception>
     public string[] Tokenize(string text)
@@ -64,9 +70,9 @@ public sealed class CharacterTokenizer : ITokenizer
 
         ReadOnlySpan<char> s = text;
         bool lowerCase = LowerCase;
-        var tokens = new List<string>(s.Length);
+        var tokens = new List<string>(Math.Min(s.Length, MaxTokens));
         int i = 0;
-        while (i < s.Length)
+        while (i < s.Length && tokens.Count < MaxTokens)
         {
             Rune rune = TokenPatterns.Read(s, i, lowerCase, out int width);
             int end;

@@ -102,6 +102,12 @@ internal static class TokenPatterns
     /// <summary><c>WS</c>: <c>[\t\n\x{0B}\f\r\x{85}\p{Z}]</c>.</summary>
     public static bool IsWhiteSpace(Rune rune) => Rune.IsWhiteSpace(rune);
 
+    /// <summary>Returns <paramref name="maxTokens"/>, or throws when it is not positive.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxTokens"/> is zero or negative.</exception>
+    public static int CheckMaxTokens(int maxTokens, string parameterName) => maxTokens > 0
+        ? maxTokens
+        : throw new ArgumentOutOfRangeException(parameterName, maxTokens, $"{parameterName} is {maxTokens}; keep at least 1 token (int.MaxValue, the default, keeps them all).");
+
     /// <summary><c>WORDCHAR</c>: categories Lu … No, numbered 0 to 10 in <see cref="UnicodeCategory"/>.</summary>
     public static bool IsWordChar(Rune rune) =>
         (uint)Rune.GetUnicodeCategory(rune) <= (uint)UnicodeCategory.OtherNumber;

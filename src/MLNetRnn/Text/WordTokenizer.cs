@@ -44,12 +44,14 @@ namespace MLNetRnn.Text;
 public sealed class WordTokenizer : ITokenizer
 {
     /// <summary>Creates a tokenizer.</summary>
-    /// <param name="options">The options, copied now; <see langword="null"/> for the defaults (lower-case, keep punctuation).</param>
+    /// <param name="options">The options, copied now; <see langword="null"/> for the defaults (lower-case, keep punctuation, no token limit).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="WordTokenizerOptions.MaxTokens"/> is zero or negative.</exception>
     public WordTokenizer(WordTokenizerOptions? options = null)
     {
         options ??= new WordTokenizerOptions();
         LowerCase = options.LowerCase;
         KeepPunctuation = options.KeepPunctuation;
+        MaxTokens = TokenPatterns.CheckMaxTokens(options.MaxTokens, "options.MaxTokens");
     }
 
     /// <summary>Gets a shared tokenizer with the default options: lower-case, keep punctuation.</summary>
@@ -61,11 +63,15 @@ public sealed class WordTokenizer : ITokenizer
     /// <summary>Gets whether flags, punctuation and symbols are kept as tokens (otherwise they are dropped).</summary>
     public bool KeepPunctuation { get; }
 
+    /// <summary>Gets the most tokens <see cref="Tokenize"/> returns: the first ones, in order (<see cref="int.MaxValue"/>: no limit).</summary>
+    public int MaxTokens { get; }
+
     /// <summary>Splits <paramref name="text"/> into words and punctuation by the rule in the remarks.</summary>
     /// <param name="text">The text to split.</param>
     /// <returns>
-    /// The tokens in order; empty (never <see langword="null"/>) for empty or whitespace-only text, and for text
-    /// without letters, marks or numbers when <see cref="KeepPunctuation"/> is <see langword="false"/>.
+    /// The tokens in order, at most <see cref="MaxTokens"/> (the first ones); empty (never <see langword="null"/>) for
+    /// empty or whitespace-only text, and for text without letters, marks or numbers when <see cref="KeepPunctuation"/>
+    /// is <see langword="false"/>.
     /// </returns>
     /// <exception cref="ArgumentNullException"><paramref name="text"/> is <see langword="null"/>.</exception>
     public string[] Tokenize(string text)
@@ -75,7 +81,7 @@ public sealed class WordTokenizer : ITokenizer
         bool lowerCase = LowerCase;
         List<string>? tokens = null;
         int i = 0;
-        while (i < s.Length)
+        while (i < s.Length && (tokens?.Count ?? 0) < MaxTokens)
         {
             Rune rune = TokenPatterns.Read(s, i, lowerCase, out int width);
             int end = KeepPunctuation ? TokenPatterns.MatchFlag(s, i, rune, width) : -1; // FLAG

@@ -18,4 +18,11 @@ public sealed class WordTokenizerOptions
     /// when <see langword="false"/> they are dropped (<c>"Stop!"</c> → <c>["stop"]</c>). Default <see langword="true"/>.
     /// </summary>
     public bool KeepPunctuation { get; set; } = true;
+
+    /// <summary>
+    /// Gets or sets the most tokens kept: the text is read left to right and reading stops after this many tokens, so
+    /// the rest is dropped. Default <see cref="int.MaxValue"/> (no limit). A saved model's ONNX graph truncates at the
+    /// same token.
+    /// </summary>
+    public int MaxTokens { get; set; } = int.MaxValue;
 }

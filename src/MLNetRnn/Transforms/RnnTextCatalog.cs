@@ -19,13 +19,18 @@ public static class RnnTextCatalog
     /// <param name="inputColumnName">The String column to read; defaults to <paramref name="outputColumnName"/>.</param>
     /// <param name="lowerCase">Lower-case first (each UTF-16 char, invariant culture, as ML.NET's NormalizeText). Default true.</param>
     /// <param name="keepPunctuation">Keep punctuation and symbols as tokens (otherwise only words). Default true.</param>
+    /// <param name="maxTokens">Keep only the first <paramref name="maxTokens"/> tokens of a text, in training and in the saved
+    /// model alike (the ONNX graph slices at the same token). Default <see cref="int.MaxValue"/>: no limit, so time and memory
+    /// grow with the text (a 100,000-token text is read whole); set a limit where inputs are not under your control.</param>
     /// <returns>An estimator made of ML.NET's NormalizeText and ONNX transforms; the tokenizer runs in ONNX Runtime.</returns>
     /// <exception cref="ArgumentException">A column name is empty.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxTokens"/> is zero or negative.</exception>
+    /// <remarks>An empty or whitespace-only text has no tokens; the trainers and saved models read such a row as one <c>&lt;UNK&gt;</c>.</remarks>
     public static IEstimator<ITransformer> TokenizeWords(this TransformsCatalog.TextTransforms catalog, string outputColumnName, string? inputColumnName = null,
-        bool lowerCase = true, bool keepPunctuation = true)
+        bool lowerCase = true, bool keepPunctuation = true, int maxTokens = int.MaxValue)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return TokenizingSteps.Create(outputColumnName, inputColumnName, new TokenizerSettings(TokenizerSettings.Words, lowerCase, keepPunctuation, false));
+        return TokenizingSteps.Create(outputColumnName, inputColumnName, TokenizerSettings.Create(TokenizerSettings.Words, lowerCase, keepPunctuation, false, maxTokens));
     }
 
     /// <summary>
@@ -37,13 +42,18 @@ public static class RnnTextCatalog
     /// <param name="inputColumnName">The String column to read; defaults to <paramref name="outputColumnName"/>.</param>
     /// <param name="lowerCase">Lower-case first. Default false.</param>
     /// <param name="keepWhitespace">Keep each whitespace character as a token. Default true.</param>
+    /// <param name="maxTokens">Keep only the first <paramref name="maxTokens"/> characters (tokens) of a text, in training and
+    /// in the saved model alike. Default <see cref="int.MaxValue"/>: no limit.</param>
     /// <returns>An estimator made of ML.NET components; the tokenizer runs in ONNX Runtime.</returns>
     /// <exception cref="ArgumentException">A column name is empty.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxTokens"/> is zero or negative.</exception>
+    /// <remarks>An empty text has no tokens (a whitespace-only one has its whitespace, unless <paramref name="keepWhitespace"/>
+    /// is false); the trainers and saved models read a row without tokens as one <c>&lt;UNK&gt;</c>.</remarks>
     public static IEstimator<ITransformer> TokenizeCharacters(this TransformsCatalog.TextTransforms catalog, string outputColumnName, string? inputColumnName = null,
-        bool lowerCase = false, bool keepWhitespace = true)
+        bool lowerCase = false, bool keepWhitespace = true, int maxTokens = int.MaxValue)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return TokenizingSteps.Create(outputColumnName, inputColumnName, new TokenizerSettings(TokenizerSettings.Characters, lowerCase, false, keepWhitespace));
+        return TokenizingSteps.Create(outputColumnName, inputColumnName, TokenizerSettings.Create(TokenizerSettings.Characters, lowerCase, false, keepWhitespace, maxTokens));
     }
 
     /// <summary>

@@ -42,7 +42,7 @@ internal static class TokenizingSteps
             new(OnnxMetadata.InputColumn, input),
             new(OnnxMetadata.OutputColumn, outputColumnName),
         };
-        var graph = TokenizerOnnx.Build(source, outputColumnName, settings.Pattern, metadata);
+        var graph = TokenizerOnnx.Build(source, outputColumnName, settings.Pattern, metadata, settings.MaxTokens);
         steps.Add(OnnxStep.Estimator(ml, graph));
         if (source == intermediate)
         {
