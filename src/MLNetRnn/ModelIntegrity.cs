@@ -11,7 +11,9 @@ namespace MLNetRnn;
 /// <c>{"format":"mlnetrnn.integrity","version":1,"algorithm":"SHA-256","entries":[{"name":…,"size":…,"sha256":…},…]}</c>
 /// listing every other entry in zip order (SHA-256 as 64 lower-case hex digits, size in uncompressed bytes). The zip's
 /// comment says the model is sealed, so removing or renaming the seal entry is detected too. Every entry is stored with the
-/// timestamp 1980-01-01 00:00, so saving the same model twice gives byte-identical files (same OS and .NET version).</para>
+/// timestamp 1980-01-01 00:00 and the data blocks of ML.NET's binary value maps (<c>.idv</c>) are put in one order (ML.NET's
+/// saver writes them in the order its threads finish), so saving the same model twice gives byte-identical files (same OS
+/// and .NET version).</para>
 /// <para>Checked for every zip, sealed or not, before anything is trusted: the zip's directory and local headers agree,
 /// entries do not overlap, names are safe (no <c>..</c> segment, absolute path or drive letter, <c>\</c> read as <c>/</c>)
 /// and unique, declared sizes are within caps (2 GiB − 1 per entry, 8 GiB in all, ratio ≤ 1,100:1), each entry's data

@@ -6,7 +6,8 @@ namespace MLNetRnn.Files;
 
 /// <summary>
 /// Writes and checks the seal of a model .zip (layout in <see cref="ModelIntegrity"/>): the deterministic rewrite of the zip
-/// ML.NET saved, with a fixed timestamp and the same entry order and content, plus <see cref="EntryName"/>.
+/// ML.NET saved, with a fixed timestamp and the same entry order and content (the data blocks of binary data views put in
+/// one order by <see cref="IdvBlockOrder"/>), plus <see cref="EntryName"/>.
 /// </summary>
 internal static class ModelSeal
 {
@@ -42,6 +43,11 @@ internal static class ModelSeal
                 }
 
                 byte[] bytes = source.ReadAllBytes(entry);
+                if (entry.FullName.EndsWith(".idv", StringComparison.OrdinalIgnoreCase))
+                {
+                    bytes = IdvBlockOrder.Canonical(bytes); // ML.NET's binary saver writes blocks in the order its threads finish
+                }
+
                 Add(target, entry.FullName, bytes);
                 listed.Add((entry.FullName, bytes.LongLength, Convert.ToHexStringLower(SHA256.HashData(bytes))));
             }

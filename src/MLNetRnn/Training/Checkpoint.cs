@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using MLNetRnn.Files;
 using MLNetRnn.Tensors;
 
 namespace MLNetRnn.Training;
@@ -70,7 +71,7 @@ internal sealed class Checkpoint
 
         try
         {
-            using var zip = new ZipArchive(File.OpenRead(path), ZipArchiveMode.Read);
+            using var zip = UntrustedZip.Open(path, "checkpoint"); // names, sizes, overlaps and CRC-32 checked before anything is read
             var entries = new Dictionary<string, ZipArchiveEntry>(StringComparer.Ordinal);
             foreach (var entry in zip.Entries)
             {
@@ -90,7 +91,7 @@ internal sealed class Checkpoint
                 throw Damaged(path, $"it has no '{ManifestEntry}' (is it a checkpoint?)");
             }
 
-            var manifest = JsonSerializer.Deserialize<Manifest>(ReadEntry(path, manifestEntry, ManifestCap), Json)
+            var manifest = JsonSerializer.Deserialize<Manifest>(ReadEntry(zip, path, manifestEntry, ManifestCap), Json)
                 ?? throw Damaged(path, $"'{ManifestEntry}' is empty");
             if (manifest.Format != Format || manifest.Version != FormatVersion)
             {
@@ -116,7 +117,7 @@ internal sealed class Checkpoint
                     throw Damaged(path, $"entry '{name}' claims {digest.Size} bytes, more than a checkpoint of {scalars} weights holds");
                 }
 
-                byte[] bytes = ReadEntry(path, entries[name], digest.Size);
+                byte[] bytes = ReadEntry(zip, path, entries[name], digest.Size);
                 if (bytes.Length != digest.Size || !Convert.ToHexStringLower(SHA256.HashData(bytes)).Equals(digest.Sha256, StringComparison.Ordinal))
                 {
                     throw Damaged(path, $"entry '{name}' does not match its SHA-256 in the manifest");
@@ -230,28 +231,14 @@ internal sealed class Checkpoint
     }
 
     /// <summary>Reads an entry, never more than <paramref name="cap"/> bytes whatever its header claims.</summary>
-    private static byte[] ReadEntry(string path, ZipArchiveEntry entry, long cap)
+    private static byte[] ReadEntry(UntrustedZip zip, string path, ZipArchiveEntry entry, long cap)
     {
         if (entry.Length > cap)
         {
             throw Damaged(path, $"entry '{entry.FullName}' claims {entry.Length} bytes, more than {cap}");
         }
 
-        using var source = entry.Open();
-        var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = source.Read(chunk)) > 0)
-        {
-            if (buffer.Length + read > cap)
-            {
-                throw Damaged(path, $"entry '{entry.FullName}' holds more than {cap} bytes");
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
+        return zip.ReadAllBytes(entry, cap);
     }
 
     private static InvalidDataException Damaged(string path, string what) =>

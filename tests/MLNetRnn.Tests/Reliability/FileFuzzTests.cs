@@ -8,6 +8,7 @@ using MLNetRnn.Tensors;
 using MLNetRnn.Tests.Tensors;
 using MLNetRnn.Tests.TestSupport;
 using MLNetRnn.Text;
+using MLNetRnn.Training;
 using Xunit.Abstractions;
 
 namespace MLNetRnn.Tests.Reliability;
@@ -164,6 +165,36 @@ public sealed class FileFuzzTests : IClassFixture<FuzzModels>
     }
 
     [Fact]
+    public void Fuzz_Checkpoint_EndsInCleanErrorsOrTheOriginalState()
+    {
+        byte[] original = File.ReadAllBytes(_models.CheckpointFile);
+        int scalars;
+        using (var zip = System.IO.Compression.ZipFile.OpenRead(_models.CheckpointFile))
+        using (var weights = zip.GetEntry("weights.npy")!.Open())
+        {
+            scalars = NpyFile.Read(weights).ToSingle().Length;
+        }
+
+        string expected = Describe(Checkpoint.Read(_models.CheckpointFile, scalars));
+        Assert.Contains("plan", expected, StringComparison.Ordinal);
+        var mutator = new Mutator(20240508);
+        var tally = new FuzzTally("checkpoint");
+        string path = Path.Combine(_models.Folder, "fuzz.ckpt");
+        for (int i = 0; i < 1500; i++)
+        {
+            var (label, bytes, rewrite) = ZipMutation(mutator, original);
+            File.WriteAllBytes(path, bytes);
+
+            // Array entries carry a SHA-256 in the manifest and every entry a CRC-32: only a rewrite that edits the manifest
+            // itself (a valid zip with a valid CRC, as a person editing the JSON would make) may load other content.
+            tally.Run(label, () => Describe(Checkpoint.Read(path, scalars)) == expected, path,
+                changeIsDetectable: !rewrite, validRewrite: rewrite, Budget(bytes), ParserTimeout);
+        }
+
+        Report(tally);
+    }
+
+    [Fact]
     public void Fuzz_GloVe_EndsInCleanErrorsOrTheOriginalVectors()
     {
         string glove = Path.Combine(Sentiment.Repository(), "datasets", "glove", "glove.sentiment.100d.txt");
@@ -252,6 +283,14 @@ public sealed class FileFuzzTests : IClassFixture<FuzzModels>
         var buffer = new MemoryStream();
         stream.CopyTo(buffer);
         return buffer.ToArray();
+    }
+
+    /// <summary>A checkpoint's whole content as text: its manifest and a digest of every array.</summary>
+    private static string Describe(Checkpoint c)
+    {
+        static string Digest(float[]? values) => values is null ? "none" : Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan())));
+        string plan = c.Plan is null ? "none" : string.Join(";", c.Plan.Select(b => string.Join(",", b)));
+        return $"{System.Text.Json.JsonSerializer.Serialize(c.State)} weights {Digest(c.Weights)} m {Digest(c.AdamFirst)} v {Digest(c.AdamSecond)} best {Digest(c.BestWeights)} plan {plan}";
     }
 
     private static bool SameArray(NpyArray a, NpyArray b)

@@ -26,6 +26,26 @@ public sealed class FuzzModels : IDisposable
         ml.Model.Save(classifier, train.Schema, UnsealedZip);
         ClassifierGraph = ModelZip.Read(ClassifierZip).Graphs.Single(g => g.Model.MetadataValue(OnnxMetadata.Kind) == OnnxMetadata.ClassifierKind).Bytes;
 
+        // A checkpoint written in the middle of the second epoch (so it holds the epoch's batch plan) by a cancelled run.
+        CheckpointFile = Path.Combine(Folder, "run.ckpt");
+        using (var stop = new CancellationTokenSource())
+        {
+            var options = new SequenceClassificationOptions
+            {
+                FeatureColumnName = "Ids", EmbeddingSize = 8, HiddenSize = 8, Epochs = 2, BatchSize = 16, Seed = 1,
+                Checkpoint = new MLNetRnn.Training.CheckpointSettings { Path = CheckpointFile, EverySteps = 2 },
+                CancellationToken = stop.Token,
+                AfterStep = (epoch, step) =>
+                {
+                    if (epoch == 2 && step == 3)
+                    {
+                        stop.Cancel();
+                    }
+                },
+            };
+            Assert.Throws<OperationCanceledException>(() => Sentiment.Pipeline(ml, options).Fit(train));
+        }
+
         var words = File.ReadLines(Sentiment.Dataset("train.tsv")).Skip(1)
             .SelectMany(l => l.Split('\t')[0].ToLowerInvariant().Split(' '))
             .Where(w => w.Length is >= 2 and <= 6 && w.All(char.IsAsciiLetterLower)).Distinct().Take(100)
@@ -50,6 +70,9 @@ public sealed class FuzzModels : IDisposable
 
     /// <summary>Gets the same classifier saved by ML.NET's <c>Model.Save</c>: no seal.</summary>
     public string UnsealedZip { get; }
+
+    /// <summary>Gets a training checkpoint written mid-epoch (with its batch plan).</summary>
+    public string CheckpointFile { get; }
 
     /// <summary>Gets a sealed encoder–decoder zip.</summary>
     public string Seq2SeqZip { get; }
