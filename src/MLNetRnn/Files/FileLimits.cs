@@ -42,6 +42,9 @@ internal static class FileLimits
     /// <summary>Characters in one line of a word-vector text file (a 300-dimensional GloVe line has about 3,000).</summary>
     public const int MaxWordVectorLineChars = 1 << 20;
 
+    /// <summary>Characters in one line of a CoNLL-style tagged file (a token and a few tags; CoNLL-U lines stay far below).</summary>
+    public const int MaxConllLineChars = 1 << 16;
+
     /// <summary>Beam size a saved encoder–decoder may ask for.</summary>
     public const int MaxBeamSize = 1_000;
 

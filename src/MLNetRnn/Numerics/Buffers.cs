@@ -18,4 +18,28 @@ internal static class Buffers
         Ensure(ref buffer, checked((int)length));
         return buffer.AsSpan(0, (int)length);
     }
+
+    /// <summary>As <see cref="Grow(ref float[], long)"/> for double buffers (log-space recursions kept in double).</summary>
+    public static Span<double> Grow(ref double[] buffer, long length)
+    {
+        int n = checked((int)length);
+        if (buffer.Length < n)
+        {
+            buffer = new double[n];
+        }
+
+        return buffer.AsSpan(0, n);
+    }
+
+    /// <summary>As <see cref="Grow(ref float[], long)"/> for int buffers (lengths, tags, back-pointers).</summary>
+    public static Span<int> Grow(ref int[] buffer, long length)
+    {
+        int n = checked((int)length);
+        if (buffer.Length < n)
+        {
+            buffer = new int[n];
+        }
+
+        return buffer.AsSpan(0, n);
+    }
 }
