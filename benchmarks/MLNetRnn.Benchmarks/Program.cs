@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Running;
 using MLNetRnn.Benchmarks;
 using MLNetRnn.Benchmarks.Compare;
+using MLNetRnn.Benchmarks.Defaults;
 using MLNetRnn.Benchmarks.MLNetPath;
 using MLNetRnn.Benchmarks.Serving;
 
@@ -8,12 +9,14 @@ using MLNetRnn.Benchmarks.Serving;
 // dotnet run -c Release --project benchmarks/MLNetRnn.Benchmarks -- compare [--quick] [--json out.json] [--markdown out.md]
 // dotnet run -c Release --project benchmarks/MLNetRnn.Benchmarks -- mlnet-path [--rounds 3] [--epochs 10] [--json out.json] [--markdown out.md]
 // dotnet run -c Release --project benchmarks/MLNetRnn.Benchmarks -- serve [--threads 1,4,16] [--seconds 10] [--json out.json] [--markdown out.md]
+// dotnet run -c Release --project benchmarks/MLNetRnn.Benchmarks -- defaults [--seeds 1,2,3] [--configs all] [--json out.json] [--markdown out.md]
 const string usage = """
     MLNetRnn.Benchmarks (see benchmarks/README.md)
       bench [BenchmarkDotNet arguments]   kernel and layer benchmarks, e.g. bench --filter '*Gemm*' or --list flat
       compare [options]                   MLNetRnn vs PyTorch on issue 5's workloads; compare --help for options
       mlnet-path [options]                training through ML.NET's IDataView path vs the engine alone; mlnet-path --help
       serve [options]                     many threads over one loaded model zip: latency, throughput, memory; serve --help
+      defaults [options]                  issue 9: sweep of the classifier's defaults, then the default CLI vs ML.NET's text classifier; defaults --help
     """;
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
@@ -33,6 +36,8 @@ switch (args[0])
         return MLNetPathCommand.Run(args[1..]);
     case "serve":
         return ServeCommand.Run(args[1..]);
+    case "defaults":
+        return DefaultsCommand.Run(args[1..]);
     default:
         Console.Error.WriteLine($"Unknown command '{args[0]}'.");
         Console.Error.WriteLine(usage);

@@ -125,3 +125,18 @@ for (const name of ["train", "validation", "test"]) {
     `positive ${count((r) => r.label === "positive")} (neg/pos by source: ${per}); ` +
     `sha256 ${createHash("sha256").update(body, "utf8").digest("hex")}`);
 }
+
+// Per-source tasks: the same split, each source's rows on their own (in the order above), so a model can be trained and
+// tested on Amazon, IMDb or Yelp alone without any sentence changing split. No further random draws: the combined
+// files above stay byte-identical.
+for (const source of SOURCES) {
+  mkdirSync(join(outDir, source), { recursive: true });
+  for (const name of ["train", "validation", "test"]) {
+    const rows = split[name].filter((r) => r.source === source);
+    const body = "Text\tLabel\n" + rows.map((r) => `${r.text}\t${r.label}\n`).join("");
+    writeFileSync(join(outDir, source, `${name}.tsv`), body, "utf8");
+    const count = (label) => rows.filter((r) => r.label === label).length;
+    console.log(`${source}/${name}.tsv: ${rows.length} rows, negative ${count("negative")}, positive ${count("positive")}; ` +
+      `sha256 ${createHash("sha256").update(body, "utf8").digest("hex")}`);
+  }
+}

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Rebuilds train.tsv, validation.tsv and test.tsv from the npm package sentiment@5.0.2.
+# Rebuilds train.tsv, validation.tsv and test.tsv (and the same split per source under imdb/, amazon/, yelp/)
+# from the npm package sentiment@5.0.2.
 #   ./make_sentiment.sh            write the files next to this script
 #   ./make_sentiment.sh --check    rebuild into a temp dir and compare byte-for-byte
 # Needs: npm, node (>= 18), tar.
@@ -28,7 +29,7 @@ tar xzf "$tgz" -C "$tmp"
 if (( check )); then
   node "$here/make_sentiment.mjs" "$tmp/package" "$tmp/out"
   status=0
-  for f in train.tsv validation.tsv test.tsv; do
+  for f in train.tsv validation.tsv test.tsv {imdb,amazon,yelp}/{train,validation,test}.tsv; do
     if cmp -s "$tmp/out/$f" "$here/$f"; then echo "OK   $f"; else echo "DIFF $f"; status=1; fi
   done
   exit $status

@@ -11,7 +11,7 @@ namespace MLNetRnn.Cli;
 /// standard ML.NET .zip whose only input is the text column. (<c>train seq2seq</c>: <see cref="TrainSeq2SeqCommand"/>.)
 /// </summary>
 /// <remarks>
-/// The saved chain is <c>TokenizeWords("Tokens", text)</c> → <c>MapTokensToIds("Ids", "Tokens")</c> → the classifier →
+/// The saved chain is <c>TokenizeWords("Tokens", text)</c> (or <c>TokenizeCharacters</c> with <c>--level char</c>) → <c>MapTokensToIds("Ids", "Tokens")</c> → the classifier →
 /// <c>MapKeyToValue("PredictedLabel")</c>. The label's key mapping is fitted here, outside the model, with the classes in
 /// <see cref="LabelClasses.Order"/>, so a model predicts the label text and needs no label column.
 /// </remarks>
@@ -20,6 +20,7 @@ internal static class TrainCommand
     private const string TokensColumn = "Tokens";
     private const string IdsColumn = "Ids";
     private const string RawLabelColumn = "mlnet-rnn.label"; // the file's label text; the key column is "Label"
+    private static readonly float HeldOutFraction = new SequenceClassificationOptions().ValidationFraction; // without --validation: the library's default share held out
 
     public static Command Create()
     {
@@ -31,12 +32,23 @@ internal static class TrainCommand
 
     private static Command CreateClassify()
     {
-        var common = new TrainOptions(embedding: 64, hidden: 64, epochs: 10, batchSize: 32);
+        // Every default is the library's (SequenceClassificationOptions), chosen by the sweep in benchmarks/ (issue 9).
+        var defaults = new SequenceClassificationOptions();
+        var common = new TrainOptions(defaults.EmbeddingSize, defaults.HiddenSize, defaults.Epochs, defaults.BatchSize);
+        common.Cell.DefaultValueFactory = _ => defaults.CellType switch { RecurrentCellType.SimpleRnn => "rnn", RecurrentCellType.Gru => "gru", _ => "lstm" };
+        common.Layers.DefaultValueFactory = _ => defaults.NumberOfLayers;
+        common.Dropout.DefaultValueFactory = _ => defaults.Dropout;
+        common.LearningRate.DefaultValueFactory = _ => defaults.LearningRate;
+        common.Clip.DefaultValueFactory = _ => defaults.ClipNorm;
+        common.Patience.DefaultValueFactory = _ => defaults.EarlyStoppingPatience;
         var textColumn = new Option<string>("--text-column") { DefaultValueFactory = _ => "Text", Description = "Text column." };
         var labelColumn = new Option<string>("--label-column") { DefaultValueFactory = _ => "Label", Description = "Label column." };
-        var bidirectional = new Option<bool>("--bidirectional") { Description = "Also read each text right to left." };
-        var pooling = new Option<string>("--pooling") { DefaultValueFactory = _ => "final", Description = "final, mean or max." };
+        var bidirectional = new Option<bool>("--bidirectional") { DefaultValueFactory = _ => defaults.Bidirectional, Description = $"Also read each text right to left (default {defaults.Bidirectional.ToString().ToLowerInvariant()}; --bidirectional false turns it off)." };
+        var level = new Option<string>("--level") { DefaultValueFactory = _ => "word", Description = "word (words and punctuation, lower-cased) or char (characters, lower-cased: for short strings such as names)." };
+        level.AcceptOnlyFromAmong("word", "char");
+        var pooling = new Option<string>("--pooling") { DefaultValueFactory = _ => defaults.Pooling switch { SequencePooling.Mean => "mean", SequencePooling.Max => "max", _ => "final" }, Description = "final, mean or max." };
         pooling.AcceptOnlyFromAmong("final", "mean", "max");
+        var tokenDropout = new Option<float>("--token-dropout") { DefaultValueFactory = _ => defaults.TokenDropout, Description = "Probability that each training token is read as <UNK> in a batch (word dropout), in [0, 1)." };
         var maxVocabulary = new Option<int>("--max-vocabulary") { DefaultValueFactory = _ => 20000, Description = "Largest vocabulary, specials included." };
         var minCount = new Option<int>("--min-count") { DefaultValueFactory = _ => 1, Description = "Fewest occurrences for a word to get its own id." };
         var maxTokens = CliOptions.AtLeastOne(new Option<int>("--max-tokens")
@@ -49,7 +61,7 @@ internal static class TrainCommand
         var plot = PlotOutput.Create("--plot", "Write the training curves (loss, validation loss and accuracy per epoch) to this .png or .svg.");
         var command = common.AddTo(
             new Command("classify", "Train a text classifier (tokenize → vocabulary → RNN/LSTM/GRU → softmax)."),
-            textColumn, labelColumn, bidirectional, pooling, maxVocabulary, minCount, maxTokens, glove, freeze, plot);
+            textColumn, labelColumn, level, bidirectional, pooling, tokenDropout, maxVocabulary, minCount, maxTokens, glove, freeze, plot);
         command.SetAction(p =>
         {
             var options = new SequenceClassificationOptions
@@ -61,6 +73,7 @@ internal static class TrainCommand
                 NumberOfLayers = p.GetValue(common.Layers),
                 Bidirectional = p.GetValue(bidirectional),
                 Dropout = p.GetValue(common.Dropout),
+                TokenDropout = p.GetValue(tokenDropout),
                 Pooling = p.GetValue(pooling) switch { "mean" => SequencePooling.Mean, "max" => SequencePooling.Max, _ => SequencePooling.FinalState },
                 Epochs = p.GetValue(common.Epochs),
                 BatchSize = p.GetValue(common.BatchSize),
@@ -70,7 +83,7 @@ internal static class TrainCommand
                 PretrainedEmbeddingsPath = p.GetValue(glove),
                 FreezeEmbeddings = p.GetValue(freeze),
             };
-            return Run(common.ReadRun(p), new Columns(p.GetValue(textColumn)!, p.GetValue(labelColumn)!, p.GetValue(maxVocabulary), p.GetValue(minCount), p.GetValue(maxTokens)), options, p.GetValue(plot));
+            return Run(common.ReadRun(p), new Columns(p.GetValue(textColumn)!, p.GetValue(labelColumn)!, p.GetValue(maxVocabulary), p.GetValue(minCount), p.GetValue(maxTokens), p.GetValue(level) == "char"), options, p.GetValue(plot));
         });
         return command;
     }
@@ -78,6 +91,7 @@ internal static class TrainCommand
     private static int Run(TrainOptions.RunSettings s, Columns c, SequenceClassificationOptions options, string? plot)
     {
         options.Seed = s.Seed;
+        options.ValidationFraction = s.ValidationOff || s.Validation is not null ? 0f : HeldOutFraction;
         (options.Checkpoint, options.MaxSkippedBatches, options.CancellationToken) = (s.Checkpoint, s.SkipBadBatches, CliCancellation.Token);
         CliCancellation.Checkpoint = s.Checkpoint.Path;
         options.Validate(); // before reading the data, so a bad setting fails fast
@@ -85,11 +99,19 @@ internal static class TrainCommand
         var ml = new MLContext(s.Seed);
         options.LabelColumnName = c.Text == "Label" ? "Label.key" : "Label"; // the key column must not hide the text column
         var (train, validation, rows) = LoadLabelled(ml, s, c, options.LabelColumnName);
-        var prefix = ml.Transforms.Text.TokenizeWords(TokensColumn, c.Text, maxTokens: c.MaxTokens)
+        var tokenize = c.Characters
+            ? ml.Transforms.Text.TokenizeCharacters(TokensColumn, c.Text, lowerCase: true, maxTokens: c.MaxTokens)
+            : ml.Transforms.Text.TokenizeWords(TokensColumn, c.Text, maxTokens: c.MaxTokens);
+        var prefix = tokenize
             .Append(ml.Transforms.Text.MapTokensToIds(IdsColumn, TokensColumn, c.MaxVocabulary, c.MinCount))
             .Fit(train);
         var trainIds = prefix.Transform(train);
         options.ValidationSet = validation is null ? null : prefix.Transform(validation);
+        if (options.ValidationFraction > 0f && !s.Json)
+        {
+            Console.WriteLine(HeldOutReport.Announcement(options.ValidationFraction, s.Seed));
+        }
+
         var (classifier, stats) = TrainingRun.Fit(progress =>
         {
             options.Progress = progress;
@@ -111,7 +133,13 @@ internal static class TrainCommand
             : null;
         PlotOutput.TrainingCurves(plot, classifier.TrainingHistory, $"Training {Path.GetFileName(s.Model)} ({PlotOutput.CellName(options.CellType)} classifier)", s.Json);
         TrainingRun.Summary(s.Json, s.Model, stats, rows, classifier.ParameterCount,
-            [("vocabulary", classifier.Architecture.VocabularySize), ("labels", classifier.Labels)], metrics);
+            [("vocabulary", classifier.Architecture.VocabularySize), ("labels", classifier.Labels), ("level", c.Characters ? "char" : "word"),
+                ("heldOutValidation", HeldOutReport.Json(classifier))], metrics);
+        if (!s.Json && HeldOutReport.Line(classifier) is { } line)
+        {
+            Console.WriteLine(line);
+        }
+
         return 0;
     }
 
@@ -141,5 +169,5 @@ internal static class TrainCommand
         return (labelMap.Transform(trainRows), validationRows is null ? null : labelMap.Transform(validationRows), labels.Length);
     }
 
-    private sealed record Columns(string Text, string Label, int MaxVocabulary, int MinCount, int MaxTokens);
+    private sealed record Columns(string Text, string Label, int MaxVocabulary, int MinCount, int MaxTokens, bool Characters);
 }

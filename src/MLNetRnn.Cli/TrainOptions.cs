@@ -19,7 +19,11 @@ internal sealed class TrainOptions
 
     public Option<string> Data { get; } = new("--data") { Description = "Training TSV/CSV with a header.", Required = true };
 
-    public Option<string?> Validation { get; } = new("--validation") { Description = "Validation file: enables early stopping, best-weight restore and final validation metrics." };
+    public Option<string?> Validation { get; } = new("--validation")
+    {
+        Description = "Validation file: enables early stopping, best-weight restore and final validation metrics. Without one, a classifier holds out "
+            + "a stratified, seeded 10 % of the training rows for the same purpose; 'none' turns that off (all rows, all epochs, last weights).",
+    };
 
     public Option<string> Model { get; } = CliOptions.Model("Where to write the model .zip.");
 
@@ -107,9 +111,14 @@ internal sealed class TrainOptions
             Interval = TimeSpan.FromMinutes(minutes),
             Resume = resume is not null,
         };
-        return new(parse.GetRequiredValue(Data), parse.GetValue(Validation), model, parse.GetValue(Separator), parse.GetValue(Seed), parse.GetValue(Json),
-            settings, RemoveCheckpoint: Path.GetFullPath(settings.Path) == Path.GetFullPath(model + ".ckpt"), parse.GetValue(SkipBadBatches));
+        string? validation = parse.GetValue(Validation);
+        bool validationOff = string.Equals(validation, NoValidation, StringComparison.OrdinalIgnoreCase) && !File.Exists(validation);
+        return new(parse.GetRequiredValue(Data), validationOff ? null : validation, model, parse.GetValue(Separator), parse.GetValue(Seed), parse.GetValue(Json),
+            settings, RemoveCheckpoint: Path.GetFullPath(settings.Path) == Path.GetFullPath(model + ".ckpt"), parse.GetValue(SkipBadBatches), validationOff);
     }
+
+    /// <summary>The <c>--validation</c> value that turns the held-out validation slice off (a file of that name still wins).</summary>
+    public const string NoValidation = "none";
 
     /// <summary>The cell named by <c>--cell</c>.</summary>
     public static RecurrentCellType CellType(string? name) => name switch
@@ -123,8 +132,9 @@ internal sealed class TrainOptions
     /// <param name="Checkpoint">Where the run saves its state (and whether it resumes from it).</param>
     /// <param name="RemoveCheckpoint">Whether the checkpoint is the default one (<c>&lt;model&gt;.ckpt</c>, also when resumed from), removed once the model is saved.</param>
     /// <param name="SkipBadBatches">Non-finite batches skipped before training stops.</param>
+    /// <param name="ValidationOff">Whether <c>--validation none</c> was given: no file and no held-out slice.</param>
     public sealed record RunSettings(string Data, string? Validation, string Model, string? Separator, int Seed, bool Json,
-        CheckpointSettings Checkpoint, bool RemoveCheckpoint, int SkipBadBatches)
+        CheckpointSettings Checkpoint, bool RemoveCheckpoint, int SkipBadBatches, bool ValidationOff = false)
     {
         /// <summary>Removes the default checkpoint once the model it led to is saved.</summary>
         public void Finish()

@@ -145,6 +145,8 @@ public static class MLNetPathCommand
             HiddenSize = options.HiddenSize,
             BatchSize = options.BatchSize,
             Epochs = epochs,
+            ValidationFraction = 0f, // every path trains on the same rows for every epoch
+            Bidirectional = false, Pooling = SequencePooling.FinalState, Dropout = 0f, TokenDropout = 0f, // the workload measured before issue 9 changed the defaults
             Seed = 1,
         };
     }

@@ -70,6 +70,7 @@ public static class LatencyModel
             Epochs = 1,
             BatchSize = 32,
             Seed = 1,
+            Pooling = SequencePooling.FinalState, Dropout = 0f, TokenDropout = 0f, ValidationFraction = 0f, // the workload as before issue 9's defaults
         };
         var model = ml.Transforms.Text.TokenizeWords("Tokens", "Text")
             .Append(ml.Transforms.Text.MapTokensToIds("Ids", "Tokens", maxVocabularySize: WorkloadSpec.VocabularySize))

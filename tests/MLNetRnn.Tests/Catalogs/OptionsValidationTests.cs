@@ -35,7 +35,7 @@ public sealed class OptionsValidationTests
     [Fact]
     public void ClassificationTrainer_CopiesItsOptions_SoOneObjectCanMakeSeveralTrainers()
     {
-        var options = new SequenceClassificationOptions { HiddenSize = 12 };
+        var options = new SequenceClassificationOptions { HiddenSize = 12, CellType = RecurrentCellType.SimpleRnn };
         var gru = _ml.MulticlassClassification.Trainers.Gru(options);
         var lstm = _ml.MulticlassClassification.Trainers.Lstm(options);
         options.HiddenSize = 99;
@@ -43,7 +43,7 @@ public sealed class OptionsValidationTests
         Assert.Equal(RecurrentCellType.Gru, gru.Options.CellType);
         Assert.Equal(RecurrentCellType.Lstm, lstm.Options.CellType);
         Assert.Equal(12, gru.Options.HiddenSize);
-        Assert.Equal(RecurrentCellType.Lstm, options.CellType); // the caller's object is not changed by Gru(...)
+        Assert.Equal(RecurrentCellType.SimpleRnn, options.CellType); // the caller's object is not changed by Gru(...) or Lstm(...)
         gru.Options.HiddenSize = 5; // a copy: the trainer keeps 12
         Assert.Equal(12, gru.Options.HiddenSize);
     }

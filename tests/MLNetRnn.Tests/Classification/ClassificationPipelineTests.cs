@@ -194,7 +194,7 @@ public sealed class ClassificationPipelineTests : IClassFixture<ClassificationPi
         var progress = new Progress();
         var options = new SequenceClassificationOptions
         {
-            FeatureColumnName = "Ids", EmbeddingSize = 16, HiddenSize = 16, Epochs = 40, LearningRate = 0.02f, EarlyStoppingPatience = 2,
+            FeatureColumnName = "Ids", EmbeddingSize = 16, HiddenSize = 16, Bidirectional = false, Epochs = 40, LearningRate = 0.02f, EarlyStoppingPatience = 2,
             ValidationSet = prefix.Transform(Sentiment.Load(ml, "validation.tsv", 100)), Progress = progress,
         };
         var classifier = (SequenceClassificationModel)ml.MulticlassClassification.Trainers.Lstm(options).Fit(prefix.Transform(train));

@@ -25,7 +25,8 @@ public sealed class CliTests : IClassFixture<CliTests.TrainedModel>
         Assert.Equal(3, lines.Length); // 2 epochs + summary
         using var last = JsonDocument.Parse(lines[^1]);
         var root = last.RootElement;
-        Assert.Equal(["model", "epochs", "seconds", "tokensPerSecond", "rows", "parameters", "vocabulary", "labels", "validation"], root.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["model", "epochs", "seconds", "tokensPerSecond", "rows", "parameters", "vocabulary", "labels", "level", "heldOutValidation", "validation"], root.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("heldOutValidation").ValueKind); // a --validation file was given
         Assert.Equal(Path.GetFullPath(_trained.ModelPath), root.GetProperty("model").GetString());
         Assert.Equal(2, root.GetProperty("epochs").GetInt32());
         Assert.True(root.GetProperty("seconds").GetDouble() > 0);
@@ -300,7 +301,7 @@ public sealed class CliTests : IClassFixture<CliTests.TrainedModel>
         using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "config.json")));
         Assert.Equal("SequenceClassification", config.RootElement.GetProperty("task").GetString());
         Assert.Equal(vocab.Length, config.RootElement.GetProperty("architecture").GetProperty("vocabularySize").GetInt32());
-        Assert.Equal("Lstm", config.RootElement.GetProperty("architecture").GetProperty("cellType").GetString());
+        Assert.Equal("Gru", config.RootElement.GetProperty("architecture").GetProperty("cellType").GetString()); // the CLI's default cell
     }
 
     [Fact]

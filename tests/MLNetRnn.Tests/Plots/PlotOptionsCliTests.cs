@@ -18,14 +18,14 @@ public sealed class PlotOptionsCliTests : IClassFixture<PlotOptionsCliTests.Trai
     public void TrainClassify_PlotWritesTheTrainingCurvesAndLeavesTheJsonAsItWas()
     {
         var texts = PlotAssert.Svg(File.ReadAllText(_trained.ClassifierCurves), 800, 500);
-        Assert.Contains("Training classifier.zip (LSTM classifier)", texts);
+        Assert.Contains("Training classifier.zip (GRU classifier)", texts); // the CLI's default cell
         Assert.Contains("validation accuracy", texts);
         Assert.Contains("training loss", texts);
 
         var lines = _trained.ClassifierOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(3, lines.Length); // 2 epochs + summary, nothing about the plot
         using var summary = JsonDocument.Parse(lines[^1]);
-        Assert.Equal(["model", "epochs", "seconds", "tokensPerSecond", "rows", "parameters", "vocabulary", "labels", "validation"], summary.RootElement.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["model", "epochs", "seconds", "tokensPerSecond", "rows", "parameters", "vocabulary", "labels", "level", "heldOutValidation", "validation"], summary.RootElement.EnumerateObject().Select(p => p.Name));
         Assert.Empty(Directory.GetFiles(_trained.Directory, "*.tmp"));
     }
 

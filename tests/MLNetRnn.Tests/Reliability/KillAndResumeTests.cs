@@ -193,7 +193,7 @@ public sealed class KillAndResumeTests : IClassFixture<KillAndResumeTests.Uninte
         [
             "train", "classify", "--data", Sentiment.Dataset("train.tsv"), "--validation", Sentiment.Dataset("validation.tsv"), "--model", model,
             "--embedding", "16", "--hidden", hidden.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bidirectional", "--dropout", "0.2", "--epochs", Epochs.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--patience", "6", "--checkpoint-every", "8", "--json", .. extra,
+            "--patience", "6", "--checkpoint-every", "8", "--cell", "lstm", "--pooling", "final", "--token-dropout", "0", "--json", .. extra, // the run length this test was sized for
         ];
 
         public void Dispose() => System.IO.Directory.Delete(Directory, recursive: true);

@@ -15,12 +15,12 @@ public static class RnnClassificationCatalog
     /// <param name="labelColumnName">The key label column. Default <c>"Label"</c>.</param>
     /// <param name="featureColumnName">The token-key column (from <c>Transforms.Text.MapTokensToIds</c>). Default <c>"Features"</c>.</param>
     /// <param name="hiddenSize">H per direction. Default 64.</param>
-    /// <param name="bidirectional">Also read right to left. Default false.</param>
-    /// <param name="epochs">Passes over the data. Default 10.</param>
+    /// <param name="bidirectional">Also read right to left. Default true.</param>
+    /// <param name="epochs">Most passes over the data (early stopping on a held-out slice usually ends sooner). Default 20.</param>
     /// <returns>The trainer.</returns>
     /// <exception cref="ArgumentOutOfRangeException">A size or count is not positive.</exception>
     public static SequenceClassificationTrainer Lstm(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
-        string labelColumnName = "Label", string featureColumnName = "Features", int hiddenSize = 64, bool bidirectional = false, int epochs = 10) =>
+        string labelColumnName = "Label", string featureColumnName = "Features", int hiddenSize = 64, bool bidirectional = true, int epochs = 20) =>
         Make(catalog, Short(labelColumnName, featureColumnName, hiddenSize, bidirectional, epochs), RecurrentCellType.Lstm);
 
     /// <summary>An LSTM sequence classifier with every setting.</summary>
@@ -34,7 +34,7 @@ public static class RnnClassificationCatalog
     /// <summary>A GRU sequence classifier with the common settings.</summary>
     /// <inheritdoc cref="Lstm(MulticlassClassificationCatalog.MulticlassClassificationTrainers, string, string, int, bool, int)"/>
     public static SequenceClassificationTrainer Gru(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
-        string labelColumnName = "Label", string featureColumnName = "Features", int hiddenSize = 64, bool bidirectional = false, int epochs = 10) =>
+        string labelColumnName = "Label", string featureColumnName = "Features", int hiddenSize = 64, bool bidirectional = true, int epochs = 20) =>
         Make(catalog, Short(labelColumnName, featureColumnName, hiddenSize, bidirectional, epochs), RecurrentCellType.Gru);
 
     /// <summary>A GRU sequence classifier with every setting (the copy's cell is set to GRU).</summary>
@@ -45,7 +45,7 @@ public static class RnnClassificationCatalog
     /// <summary>A simple (Elman, tanh) RNN sequence classifier with the common settings.</summary>
     /// <inheritdoc cref="Lstm(MulticlassClassificationCatalog.MulticlassClassificationTrainers, string, string, int, bool, int)"/>
     public static SequenceClassificationTrainer Rnn(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
-        string labelColumnName = "Label", string featureColumnName = "Features", int hiddenSize = 64, bool bidirectional = false, int epochs = 10) =>
+        string labelColumnName = "Label", string featureColumnName = "Features", int hiddenSize = 64, bool bidirectional = true, int epochs = 20) =>
         Make(catalog, Short(labelColumnName, featureColumnName, hiddenSize, bidirectional, epochs), RecurrentCellType.SimpleRnn);
 
     /// <summary>A simple (Elman, tanh) RNN sequence classifier with every setting (the copy's cell is set to SimpleRnn).</summary>

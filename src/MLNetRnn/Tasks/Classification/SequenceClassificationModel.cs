@@ -24,9 +24,11 @@ public sealed class SequenceClassificationModel : RecurrentModel
     private readonly string[] _vocabulary;
 
     private SequenceClassificationModel(ITransformer steps, SequenceClassifierNetwork network, OnnxModel graph, string[] labels,
-        string[] vocabulary, string featureColumn, string scoreColumn, string predictedLabelColumn, IReadOnlyList<TrainingProgress> history)
+        string[] vocabulary, string featureColumn, string scoreColumn, string predictedLabelColumn, IReadOnlyList<TrainingProgress> history,
+        ValidationHoldOut? heldOut)
         : base(steps, graph, network.Parameters, history)
     {
+        HeldOutValidation = heldOut;
         _network = network;
         _labels = labels;
         _vocabulary = vocabulary;
@@ -57,13 +59,19 @@ public sealed class SequenceClassificationModel : RecurrentModel
     /// <summary>Gets the predicted-label output column.</summary>
     public string PredictedLabelColumnName { get; }
 
+    /// <summary>
+    /// Gets the slice of the training rows the trainer held out for early stopping because it was given no validation
+    /// set, or null when it was given one or <see cref="SequenceClassificationOptions.ValidationFraction"/> was 0.
+    /// </summary>
+    public ValidationHoldOut? HeldOutValidation { get; }
+
     internal static SequenceClassificationModel Create(SequenceClassifierNetwork network, string[] labels, string[] vocabulary,
-        SequenceClassificationOptions options, IDataView trainingData, IReadOnlyList<TrainingProgress> history)
+        SequenceClassificationOptions options, IDataView trainingData, IReadOnlyList<TrainingProgress> history, ValidationHoldOut? heldOut = null)
     {
         var graph = ClassifierOnnx.Write(network, labels, vocabulary, options.FeatureColumnName, options.ScoreColumnName, options.PredictedLabelColumnName);
         var steps = ClassifierSteps.Build(graph, labels, trainingData, options.ScoreColumnName, options.PredictedLabelColumnName);
         return new SequenceClassificationModel(steps, network, graph, labels, vocabulary, options.FeatureColumnName,
-            options.ScoreColumnName, options.PredictedLabelColumnName, history);
+            options.ScoreColumnName, options.PredictedLabelColumnName, history, heldOut);
     }
 
     /// <summary>Class probabilities for each id sequence from the engine (not ONNX Runtime), batched by length.</summary>

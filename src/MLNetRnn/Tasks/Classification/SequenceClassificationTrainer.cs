@@ -15,7 +15,9 @@ namespace MLNetRnn.Classification;
 /// </summary>
 /// <remarks>
 /// <para>Training runs in MLNetRnn's managed engine: length-bucketed mini-batches in random order, Adam, global-norm
-/// clipping; with a validation set the weights with the lowest validation loss are kept and training stops early.</para>
+/// clipping; with a validation set the weights with the lowest validation loss are kept and training stops early.
+/// Without one, a stratified, seeded slice of the training rows (<see cref="SequenceClassificationOptions.ValidationFraction"/>,
+/// default 10 %) is held out and used as the validation set; the model is trained on the rest only.</para>
 /// <para>The fitted <see cref="SequenceClassificationModel"/> is made of ML.NET components: the network as an ONNX graph
 /// run by ML.NET's ONNX transform, and ML.NET's hashing and value mapping that turn the arg-max label into the
 /// <c>PredictedLabel</c> key. Outputs follow ML.NET's multiclass convention (<c>Score</c>: probabilities in key order
@@ -59,7 +61,11 @@ public sealed class SequenceClassificationTrainer : IEstimator<SequenceClassific
     /// <inheritdoc/>
     public SequenceClassificationModel Fit(IDataView input) => Fit(input, _options.ValidationSet);
 
-    /// <summary>Trains on <paramref name="input"/>, scoring <paramref name="validation"/> (same columns) after each epoch.</summary>
+    /// <summary>
+    /// Trains on <paramref name="input"/>, scoring <paramref name="validation"/> (same columns) after each epoch; with no
+    /// validation rows, on all but a held-out slice of <paramref name="input"/> that is scored instead (see
+    /// <see cref="SequenceClassificationOptions.ValidationFraction"/>).
+    /// </summary>
     /// <param name="input">Rows with the feature and label columns.</param>
     /// <param name="validation">Validation rows with the same columns and key types, or null.</param>
     /// <returns>The trained model.</returns>
@@ -81,6 +87,7 @@ public sealed class SequenceClassificationTrainer : IEstimator<SequenceClassific
 
         int[] targets = ColumnReader.Classes(input, o.LabelColumnName);
         (int[][] Sequences, int[] Targets)? valid = null;
+        ValidationHoldOut? heldOut = null;
         if (validation is not null)
         {
             if (Columns.RequireTokenKeys(validation.Schema, o.FeatureColumnName, "token ids (validation)") != keyCount
@@ -91,10 +98,19 @@ public sealed class SequenceClassificationTrainer : IEstimator<SequenceClassific
 
             valid = (ColumnReader.TokenIds(validation, o.FeatureColumnName), ColumnReader.Classes(validation, o.LabelColumnName));
         }
+        else if (o.ValidationFraction > 0f)
+        {
+            (heldOut, int[] training) = ValidationHoldOut.Split(targets, o.ValidationFraction, o.Seed);
+            if (heldOut.Rows.Count > 0)
+            {
+                valid = ([.. heldOut.Rows.Select(r => sequences[r])], [.. heldOut.Rows.Select(r => targets[r])]);
+                (sequences, targets) = ([.. training.Select(r => sequences[r])], [.. training.Select(r => targets[r])]);
+            }
+        }
 
         var history = new List<TrainingProgress>();
         var network = TrainNetwork(vocabulary, classCount, sequences, targets, valid, new Recorder(history, o.Progress), history);
-        return SequenceClassificationModel.Create(network, labels, vocabulary, o, input, history);
+        return SequenceClassificationModel.Create(network, labels, vocabulary, o, input, history, heldOut);
     }
 
     /// <summary>
@@ -144,18 +160,43 @@ public sealed class SequenceClassificationTrainer : IEstimator<SequenceClassific
         var o = _options;
         var settings = new EpochSettings(o.Epochs, o.BatchSize, o.LearningRate, o.ClipNorm, o.EarlyStoppingPatience, 1f);
         var control = new TrainingControl("SequenceClassification",
-            string.Create(CultureInfo.InvariantCulture, $"{network.Architecture}, batch {o.BatchSize}, learning rate {o.LearningRate:R}, clip {o.ClipNorm:R}, patience {o.EarlyStoppingPatience}, seed {o.Seed}, frozen embedding {o.FreezeEmbeddings}, validation {valid is not null}"),
+            string.Create(CultureInfo.InvariantCulture, $"{network.Architecture}, batch {o.BatchSize}, learning rate {o.LearningRate:R}, clip {o.ClipNorm:R}, patience {o.EarlyStoppingPatience}, seed {o.Seed}, frozen embedding {o.FreezeEmbeddings}, validation {valid is not null}") + TokenDropoutSetting(o.TokenDropout),
             TrainingControl.Digest(sequences, [targets], valid?.Sequences, valid is { } vt ? [vt.Targets] : null),
             [random, .. network.RandomStreams], o.Checkpoint, o.MaxSkippedBatches, o.CancellationToken, history, o.AfterStep);
+        int[][] read = o.TokenDropout > 0f ? (int[][])sequences.Clone() : sequences; // rows as the network reads them this batch
         EpochLoop.Run(network.Parameters, settings, sequences.Select(s => s.Length).ToArray(), random, rows =>
         {
-            var batch = SequenceBatch.Create(sequences, rows);
+            if (o.TokenDropout > 0f)
+            {
+                DropTokens(sequences, read, rows, o.TokenDropout, random);
+            }
+
+            var batch = SequenceBatch.Create(read, rows);
             double loss = network.Forward(batch, true, rows.Select(r => targets[r]).ToArray(), default);
             network.Backward();
             return new BatchLoss(loss * rows.Length, rows.Length, batch.TokenCount);
         },
         valid is { } v ? () => Score(network, v.Sequences, v.Targets) : null, progress, control);
     }
+
+    /// <summary>Writes into <paramref name="read"/> a copy of each of <paramref name="rows"/> in which every token is <c>&lt;UNK&gt;</c> with probability <paramref name="p"/>.</summary>
+    private static void DropTokens(int[][] sequences, int[][] read, int[] rows, float p, SeededRandom random)
+    {
+        foreach (int r in rows)
+        {
+            int[] source = sequences[r];
+            int[] noisy = read[r] == source ? new int[source.Length] : read[r];
+            for (int t = 0; t < source.Length; t++)
+            {
+                noisy[t] = random.NextSingle() < p ? Vocabulary.UnknownId : source[t];
+            }
+
+            read[r] = noisy;
+        }
+    }
+
+    /// <summary>The checkpoint settings' mention of token dropout: empty when off, so checkpoints of earlier versions still match.</summary>
+    private static string TokenDropoutSetting(float p) => p > 0f ? string.Create(CultureInfo.InvariantCulture, $", token dropout {p:R}") : string.Empty;
 
     private static (double Loss, double Accuracy) Score(SequenceClassifierNetwork network, int[][] sequences, int[] targets)
     {
