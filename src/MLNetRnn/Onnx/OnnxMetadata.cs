@@ -6,7 +6,7 @@ namespace MLNetRnn.Onnx;
 /// </summary>
 internal static class OnnxMetadata
 {
-    /// <summary>What the graph is: <see cref="TokenizerKind"/>, <see cref="ClassifierKind"/> or <see cref="EncoderDecoderKind"/>.</summary>
+    /// <summary>What the graph is: <see cref="TokenizerKind"/>, <see cref="ClassifierKind"/>, <see cref="TaggerKind"/> or <see cref="EncoderDecoderKind"/>.</summary>
     public const string Kind = "mlnetrnn.kind";
 
     /// <summary>The layout version of our graphs of that kind; readers refuse newer ones.</summary>
@@ -15,7 +15,7 @@ internal static class OnnxMetadata
     /// <summary>JSON of the network's architecture record.</summary>
     public const string Architecture = "mlnetrnn.architecture";
 
-    /// <summary>JSON array of class labels in score order.</summary>
+    /// <summary>JSON array of class labels in score order (a tagger: its tags in id order).</summary>
     public const string Labels = "mlnetrnn.labels";
 
     /// <summary>JSON array of the source tokens in id order (id 0 <c>&lt;PAD&gt;</c>, id 1 <c>&lt;UNK&gt;</c>, …).</summary>
@@ -38,6 +38,7 @@ internal static class OnnxMetadata
 
     public const string TokenizerKind = "tokenizer";
     public const string ClassifierKind = "sequence-classifier";
+    public const string TaggerKind = "sequence-tagger";
     public const string EncoderDecoderKind = "encoder-decoder";
 
     /// <summary>The current <see cref="FormatVersion"/>.</summary>

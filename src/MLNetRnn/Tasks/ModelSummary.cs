@@ -3,6 +3,7 @@ using System.Text;
 using MLNetRnn.Classification;
 using MLNetRnn.Layers;
 using MLNetRnn.SequenceToSequence;
+using MLNetRnn.Tagging;
 
 namespace MLNetRnn;
 
@@ -29,7 +30,7 @@ public sealed class ModelSummary
         TotalParameters = layers.Sum(l => l.Parameters);
     }
 
-    /// <summary>Gets the task the network serves (<c>SequenceClassification</c> or <c>SequenceToSequence</c>).</summary>
+    /// <summary>Gets the task the network serves (<c>SequenceClassification</c>, <c>SequenceTagging</c> or <c>SequenceToSequence</c>).</summary>
     public string Task { get; }
 
     /// <summary>Gets the layers in the order data flows through them.</summary>
@@ -84,6 +85,26 @@ public sealed class ModelSummary
 
         rows.Add("head", "Dense, softmax", $"(batch, {a.ClassCount})");
         return rows.Finish("SequenceClassification");
+    }
+
+    internal static ModelSummary Of(SequenceTaggerNetwork network)
+    {
+        var a = network.Architecture;
+        var rows = new Rows(network.Parameters);
+        rows.Add("embedding", "Embedding", $"(batch, time, {a.EmbeddingSize})");
+        rows.AddRecurrent("rnn", network.Rnn, "time");
+        if (a.Dropout > 0f)
+        {
+            rows.Add("dropout", Invariant($"Dropout, p={a.Dropout}"), $"(batch, time, {network.Rnn.OutputSize})");
+        }
+
+        rows.Add("head", a.Crf ? "Dense, tag scores per token" : "Dense, softmax per token", $"(batch, time, {a.TagCount})");
+        if (a.Crf)
+        {
+            rows.Add("crf", "Linear-chain CRF, Viterbi", "(batch, time)");
+        }
+
+        return rows.Finish("SequenceTagging");
     }
 
     internal static ModelSummary Of(Seq2SeqNetwork network)

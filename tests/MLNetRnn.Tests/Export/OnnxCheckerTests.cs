@@ -4,6 +4,7 @@ using MLNetRnn.Layers;
 using MLNetRnn.Numerics;
 using MLNetRnn.Onnx;
 using MLNetRnn.SequenceToSequence;
+using MLNetRnn.Tagging;
 using MLNetRnn.Tests.TestSupport;
 
 namespace MLNetRnn.Tests.Export;
@@ -30,6 +31,12 @@ public sealed class OnnxCheckerTests : IDisposable
         {
             var network = new SequenceClassifierNetwork(new ClassifierArchitecture(12, 3, cell, 4, 5, 2, true, 0f, SequencePooling.FinalState), new SeededRandom(1));
             Save($"classifier-{cell}", ClassifierOnnx.Write(network, ["a", "b", "c"], [.. Enumerable.Range(0, 12).Select(i => $"t{i}")], "Ids", "Score", "PredictedLabel"));
+        }
+
+        foreach (bool crf in new[] { false, true })
+        {
+            var network = new SequenceTaggerNetwork(new TaggerArchitecture(12, 4, RecurrentCellType.Gru, 4, 5, 2, true, 0f, crf), new SeededRandom(3));
+            Save($"tagger-crf-{crf}", TaggerOnnx.Write(network, ["A", "B", "C", "D"], [.. Enumerable.Range(0, 12).Select(i => $"t{i}")], "Ids", "PredictedTags"));
         }
 
         Save("tokenizer", TokenizerOnnx.Build("Text", "Tokens", MLNetRnn.Text.TokenPatterns.WordsKeepPunctuation, []));

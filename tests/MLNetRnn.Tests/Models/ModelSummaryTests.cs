@@ -2,6 +2,7 @@ using MLNetRnn.Classification;
 using MLNetRnn.Layers;
 using MLNetRnn.SequenceToSequence;
 using MLNetRnn.Numerics;
+using MLNetRnn.Tagging;
 using MLNetRnn.Training;
 
 namespace MLNetRnn.Tests.Models;
@@ -49,6 +50,23 @@ public sealed class ModelSummaryTests
         Assert.Equal($"(batch, {C})", summary.Layers[^1].OutputShape);
         Assert.Contains("input dropout p=0.25", summary.Layers[2].Type, StringComparison.Ordinal);
         Assert.DoesNotContain("dropout", summary.Layers[1].Type, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Tagger_HasAHeadPerTokenAndTheCrfsKTimesKPlusTwoK(bool crf)
+    {
+        const int V = 40, K = 6, E = 5, H = 3;
+        var network = new SequenceTaggerNetwork(new TaggerArchitecture(V, K, RecurrentCellType.Lstm, E, H, 1, true, 0f, crf), new SeededRandom(4));
+        var summary = ModelSummary.Of(network);
+
+        Assert.Equal(crf ? ["embedding", "rnn.l0", "head", "crf"] : ["embedding", "rnn.l0", "head"], summary.Layers.Select(l => l.Name));
+        long[] expected = [V * E, 2 * Recurrent(4, E, H), K * ((2 * H) + 1), .. crf ? new long[] { (K * K) + (2 * K) } : []];
+        Assert.Equal(expected, summary.Layers.Select(l => l.Parameters));
+        Assert.Equal(network.Parameters.Count, summary.TotalParameters);
+        Assert.Equal($"(batch, time, {K})", summary.Layers[2].OutputShape);
+        Assert.Equal("SequenceTagging", summary.Task);
     }
 
     [Fact]
