@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Running;
 using MLNetRnn.Benchmarks;
+using MLNetRnn.Benchmarks.Beam;
 using MLNetRnn.Benchmarks.Compare;
 using MLNetRnn.Benchmarks.Defaults;
 using MLNetRnn.Benchmarks.MLNetPath;
@@ -8,6 +9,7 @@ using MLNetRnn.Benchmarks.Serving;
 // dotnet run -c Release --project benchmarks/MLNetRnn.Benchmarks -- bench [BenchmarkDotNet options, e.g. --filter '*Gemm*']
 // dotnet run -c Release --project benchmarks/MLNetRnn.Benchmarks -- compare [--quick] [--json out.json] [--markdown out.md]
 // dotnet run -c Release --project benchmarks/MLNetRnn.Benchmarks -- mlnet-path [--rounds 3] [--epochs 10] [--json out.json] [--markdown out.md]
+// dotnet run -c Release --project benchmarks/MLNetRnn.Benchmarks -- beam [--beam 5] [--threads 1] [--limit N] [--json out.json]
 // dotnet run -c Release --project benchmarks/MLNetRnn.Benchmarks -- serve [--threads 1,4,16] [--seconds 10] [--json out.json] [--markdown out.md]
 // dotnet run -c Release --project benchmarks/MLNetRnn.Benchmarks -- defaults [--seeds 1,2,3] [--configs all] [--json out.json] [--markdown out.md]
 const string usage = """
@@ -15,6 +17,7 @@ const string usage = """
       bench [BenchmarkDotNet arguments]   kernel and layer benchmarks, e.g. bench --filter '*Gemm*' or --list flat
       compare [options]                   MLNetRnn vs PyTorch on issue 5's workloads; compare --help for options
       mlnet-path [options]                training through ML.NET's IDataView path vs the engine alone; mlnet-path --help
+      beam [options]                      decoding speed on CMUdict: one-sentence vs batched beam, greedy, PyTorch greedy; beam --help
       serve [options]                     many threads over one loaded model zip: latency, throughput, memory; serve --help
       defaults [options]                  issue 9: sweep of the classifier's defaults, then the default CLI vs ML.NET's text classifier; defaults --help
     """;
@@ -34,6 +37,8 @@ switch (args[0])
         return CompareCommand.Run(args[1..]);
     case "mlnet-path":
         return MLNetPathCommand.Run(args[1..]);
+    case "beam":
+        return BeamCommand.Run(args[1..]);
     case "serve":
         return ServeCommand.Run(args[1..]);
     case "defaults":

@@ -146,10 +146,13 @@ internal static class PredictCommand
         string[] texts = ColumnReader.Text(output, file.RequireTextColumn());
         string[][] sourceTokens = ColumnReader.TextVectors(output, file.TokensColumn);
         int[][] ids = ColumnReader.TokenIds(output, file.IdsColumn);
+
+        // All rows in one batched beam search (each row's outputs are those of a one-row Decode). A text without tokens is
+        // read as one <UNK>, as in training and in the saved graph (ColumnReader.TokenIds).
+        var decoded = parts.Decoder.DecodeMany(ids, beam, nbest);
         for (int i = 0; i < ids.Length; i++)
         {
-            // A text without tokens is read as one <UNK>, as in training and in the saved graph (ColumnReader.TokenIds).
-            var outputs = parts.Decoder.Decode(ids[i], beam, nbest);
+            var outputs = decoded[i];
             var best = outputs[0];
             if (imagePath is not null)
             {

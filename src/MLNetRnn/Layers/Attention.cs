@@ -175,6 +175,19 @@ public sealed class Attention
         ReadOnlySpan<float> m = _memory;
         for (int bi = 0; bi < b; bi++)
         {
+            if (tq == 1)
+            {
+                // One query step (decoding): c_b = Σₛ a[b,s] m[s,b] as multiply-adds in s order, without a GEMM call per row.
+                Span<float> c = context.Slice(bi * hm, hm);
+                c.Clear();
+                for (int s = 0; s < _lengths[bi]; s++)
+                {
+                    TensorPrimitives.MultiplyAdd(m.Slice(((s * b) + bi) * hm, hm), w[(bi * ts) + s], c, c);
+                }
+
+                continue;
+            }
+
             // context_b (Tq, Hm) = weights_b (Tq, len) · memory_b (len, Hm)
             Gemm.Multiply(false, false, tq, hm, _lengths[bi], 1f, w.Slice(bi * ts), b * ts, m.Slice(bi * hm), b * hm, 0f, context.Slice(bi * hm), b * hm);
         }
@@ -245,6 +258,17 @@ public sealed class Attention
         int tq = _tq, ts = _ts, b = _b, hm = MemorySize;
         for (int bi = 0; bi < b; bi++)
         {
+            if (tq == 1)
+            {
+                // One query step (decoding): e[b,s] = row_b · m[s,b] as dot products, without a GEMM call per row.
+                for (int s = 0; s < _lengths[bi]; s++)
+                {
+                    scores[(bi * ts) + s] = TensorPrimitives.Dot(rows.Slice(bi * hm, hm), _memory.AsSpan(((s * b) + bi) * hm, hm));
+                }
+
+                continue;
+            }
+
             Gemm.Multiply(false, true, tq, _lengths[bi], hm, 1f, rows.Slice(bi * hm), b * hm, _memory.AsSpan(bi * hm), b * hm, 0f, scores.Slice(bi * ts), b * ts);
         }
     }

@@ -57,6 +57,20 @@ public sealed class BeamSearchTests
     }
 
     [Fact]
+    public void BatchedSearchFindsTheBestSequenceForEverySentence()
+    {
+        // Three identical sentences with a beam of 3: each must find B EOS (0.36) then A EOS (0.2), as the one-sentence search.
+        var lists = BatchedBeamSearch.Search(new TableModel(9), [1, 1, 1], Bos, Eos, beamSize: 3, maxLength: 10, lengthPenalty: 0f, nBest: 2);
+        Assert.All(lists, list =>
+        {
+            Assert.Equal([B], list[0].TokenIds);
+            Assert.Equal(Math.Log(0.36), list[0].LogProbability, 5);
+            Assert.Equal([A], list[1].TokenIds);
+            Assert.Equal(Math.Log(0.2), list[1].LogProbability, 5);
+        });
+    }
+
+    [Fact]
     public void UnfinishedHypothesesAreReturnedAtMaximumLength()
     {
         var cut = BeamSearch.Search(new TableModel(2), Bos, Eos, 2, maxLength: 1, lengthPenalty: 0f, nBest: 2);
@@ -71,6 +85,8 @@ public sealed class BeamSearchTests
         public int VocabularySize => 6;
 
         public int AttentionWidth => 0;
+
+        public void KeepRows(ReadOnlySpan<int> kept) => rows = kept.Length;
 
         public void Step(ReadOnlySpan<int> parents, ReadOnlySpan<int> tokens, Span<float> logProbabilities, Span<float> attention)
         {

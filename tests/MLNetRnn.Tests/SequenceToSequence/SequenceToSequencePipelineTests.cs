@@ -97,6 +97,23 @@ public sealed class SequenceToSequencePipelineTests : IClassFixture<SequenceToSe
     }
 
     [Fact]
+    public void DecodeMany_GivesEachSentenceItsOwnDecodeOutputs()
+    {
+        var model = _trained.Model.LastTransformer;
+        int[][] ids = MLNetRnn.DataViews.ColumnReader.TokenIds(_trained.Model.Transform(_trained.Test), "SourceIds");
+        var many = model.DecodeMany(ids, beamSize: 4, nBest: 2);
+        Assert.Equal(ids.Length, many.Count);
+        for (int i = 0; i < ids.Length; i++)
+        {
+            var alone = model.Decode(ids[i], beamSize: 4, nBest: 2);
+            Assert.Equal(alone.Select(p => p.Text), many[i].Select(p => p.Text));
+            Assert.Equal(alone[0].Score, many[i][0].Score, 4);
+            Assert.Equal(alone[0].Attention.Count, many[i][0].Attention.Count);
+            Assert.All(many[i][0].Attention, row => Assert.Equal(ids[i].Length, row.Length)); // cut to the sentence, not the bucket
+        }
+    }
+
+    [Fact]
     public void Decode_AttentionRowsSumToOneOverTheSource_AndNBestIsSorted()
     {
         var model = _trained.Model.LastTransformer;

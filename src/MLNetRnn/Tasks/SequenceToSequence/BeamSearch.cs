@@ -149,7 +149,7 @@ internal static class BeamSearch
         return [.. Enumerable.Range(0, rows).Select(r => Finish(output[r], sum[r], done[r], history[r], lengthPenalty))];
     }
 
-    private static Seq2SeqHypothesis Finish(List<int> tokens, float logP, bool finished, List<float[]> attention, float lengthPenalty)
+    internal static Seq2SeqHypothesis Finish(List<int> tokens, float logP, bool finished, List<float[]> attention, float lengthPenalty)
     {
         int length = tokens.Count + (finished ? 1 : 0);
         float score = logP / MathF.Pow(Math.Max(1, length), lengthPenalty);

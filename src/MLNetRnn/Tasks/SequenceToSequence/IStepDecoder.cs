@@ -17,4 +17,10 @@ internal interface IStepDecoder
     /// (Rows, V) of the next token and, when not empty, attention (Rows, AttentionWidth).
     /// </summary>
     void Step(ReadOnlySpan<int> parents, ReadOnlySpan<int> tokens, Span<float> logProbabilities, Span<float> attention);
+
+    /// <summary>
+    /// Keeps only the listed rows, in that order (new row i is old row <c>rows[i]</c>, with its state and source), so that
+    /// later steps skip rows that are done; <see cref="Rows"/> becomes <c>rows.Length</c>.
+    /// </summary>
+    void KeepRows(ReadOnlySpan<int> rows);
 }

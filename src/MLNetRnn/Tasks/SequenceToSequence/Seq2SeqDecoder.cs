@@ -53,20 +53,34 @@ internal sealed class Seq2SeqDecoder
         });
     }
 
+    /// <summary>Sentences decoded together by the batched beam search (K rows each).</summary>
+    internal const int BeamBatchSentences = 64;
+
     /// <summary>
-    /// Decodes every source (greedy in length buckets of 64 when <paramref name="beamSize"/> is 1, else one beam search per
-    /// source), calling <paramref name="decoded"/> with each row's index and prediction as it is done (not in row order).
+    /// Decodes every source (greedy in length buckets of 64 when <paramref name="beamSize"/> is 1, else batched beam search
+    /// over length buckets of <see cref="BeamBatchSentences"/> sources), calling <paramref name="decoded"/> with each row's index
+    /// and prediction as it is done (not in row order).
     /// </summary>
-    public Seq2SeqPrediction[] DecodeAll(int[][] sources, int beamSize, Action<int, Seq2SeqPrediction>? decoded = null) => _pool.Use(network =>
+    public Seq2SeqPrediction[] DecodeAll(int[][] sources, int beamSize, Action<int, Seq2SeqPrediction>? decoded = null)
     {
-        foreach (int[] ids in sources)
+        var result = new Seq2SeqPrediction[sources.Length];
+        if (beamSize > 1)
         {
-            CheckIds(ids);
+            DecodeBatched(sources, beamSize, 1, (row, outputs) =>
+            {
+                result[row] = outputs[0];
+                decoded?.Invoke(row, result[row]);
+            });
+            return result;
         }
 
-        var result = new Seq2SeqPrediction[sources.Length];
-        if (beamSize == 1)
+        return _pool.Use(network =>
         {
+            foreach (int[] ids in sources)
+            {
+                CheckIds(ids);
+            }
+
             foreach (int[] rows in LengthBuckets.Sorted(sources.Select(s => s.Length).ToArray(), 64))
             {
                 network.StartDecoding(sources, rows, 1);
@@ -77,20 +91,50 @@ internal sealed class Seq2SeqDecoder
                     decoded?.Invoke(rows[j], result[rows[j]]);
                 }
             }
-        }
-        else
+
+            return result;
+        });
+    }
+
+    /// <summary>
+    /// Beam search of many sources together (<see cref="BatchedBeamSearch"/>, length buckets of <see cref="BeamBatchSentences"/>);
+    /// each source gets what <see cref="Decode"/> returns for it alone. Returns the n-best lists in source order.
+    /// </summary>
+    public IReadOnlyList<Seq2SeqPrediction>[] DecodeMany(IReadOnlyList<int[]> sources, int beamSize, int nBest)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        var result = new IReadOnlyList<Seq2SeqPrediction>[sources.Count];
+        DecodeBatched(sources, beamSize, nBest, (row, outputs) => result[row] = outputs);
+        return result;
+    }
+
+    private void DecodeBatched(IReadOnlyList<int[]> sources, int beamSize, int nBest, Action<int, IReadOnlyList<Seq2SeqPrediction>> decoded)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(beamSize);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(nBest);
+        foreach (int[] ids in sources)
         {
-            for (int i = 0; i < sources.Length; i++)
-            {
-                network.StartDecoding(sources, [i], beamSize);
-                result[i] = ToPrediction(BeamSearch.Search(network, _targetVocabulary.BeginId, _targetVocabulary.EndId, beamSize,
-                    Decoding.MaxOutputLength, Decoding.LengthPenalty, 1)[0]);
-                decoded?.Invoke(i, result[i]);
-            }
+            ArgumentNullException.ThrowIfNull(ids, nameof(sources));
+            CheckIds(ids);
         }
 
-        return result;
-    });
+        _pool.Use(network =>
+        {
+            foreach (int[] rows in LengthBuckets.Sorted(sources.Select(s => s.Length).ToArray(), BeamBatchSentences))
+            {
+                network.StartDecoding(sources, rows, beamSize);
+                int[] widths = [.. rows.Select(r => sources[r].Length)];
+                var lists = BatchedBeamSearch.Search(network, widths, _targetVocabulary.BeginId, _targetVocabulary.EndId, beamSize,
+                    Decoding.MaxOutputLength, Decoding.LengthPenalty, nBest);
+                for (int j = 0; j < rows.Length; j++)
+                {
+                    decoded(rows[j], [.. lists[j].Select(ToPrediction)]);
+                }
+            }
+
+            return 0;
+        });
+    }
 
     private void CheckIds(IReadOnlyList<int> ids)
     {

@@ -271,6 +271,46 @@ internal sealed class Seq2SeqNetwork : IStepDecoder
     void IStepDecoder.Step(ReadOnlySpan<int> parents, ReadOnlySpan<int> tokens, Span<float> logProbabilities, Span<float> attention) =>
         DecodeStep(parents, tokens, logProbabilities, attention);
 
+    void IStepDecoder.KeepRows(ReadOnlySpan<int> rows) => KeepDecodingRows(rows);
+
+    /// <summary>Keeps the decoding rows listed (new row i = old row <c>rows[i]</c>): their memory, memory length and states.</summary>
+    public void KeepDecodingRows(ReadOnlySpan<int> rows)
+    {
+        int r = _decodeRows, n = rows.Length, ts = _memorySteps, m = MemorySize, hd = Architecture.DecoderHiddenSize, ld = Architecture.DecoderLayers;
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(n, r, nameof(rows));
+        for (int i = 0; i < n; i++)
+        {
+            int old = rows[i];
+            if (old < i || old >= r || (i > 0 && old <= rows[i - 1]))
+            {
+                throw new ArgumentException($"Row {old} at position {i} is not an increasing row below {r}; keep rows in their order.", nameof(rows));
+            }
+
+            _memoryLengths[i] = _memoryLengths[old];
+        }
+
+        // In place, time (layer) outer and row inner: the target (t*n + i) never passes a source (t'*r + old') still to be
+        // read, because n ≤ r and rows only move down (old ≥ i).
+        for (int t = 0; t < ts; t++)
+        {
+            for (int i = 0; i < n; i++)
+            {
+                _memory.AsSpan(((t * r) + rows[i]) * m, m).CopyTo(_memory.AsSpan(((t * n) + i) * m, m));
+            }
+        }
+
+        for (int l = 0; l < ld; l++)
+        {
+            for (int i = 0; i < n; i++)
+            {
+                _stateH.AsSpan(((l * r) + rows[i]) * hd, hd).CopyTo(_stateH.AsSpan(((l * n) + i) * hd, hd));
+                _stateC.AsSpan(((l * r) + rows[i]) * hd, hd).CopyTo(_stateC.AsSpan(((l * n) + i) * hd, hd));
+            }
+        }
+
+        _decodeRows = n;
+    }
+
     /// <summary>
     /// Encodes the given sources (inference mode) and prepares <paramref name="copies"/> decoding rows per source
     /// (row <c>j * copies + c</c> decodes source j): memory, lengths and initial decoder states.

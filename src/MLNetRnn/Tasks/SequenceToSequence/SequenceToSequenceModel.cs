@@ -98,7 +98,22 @@ public sealed class SequenceToSequenceModel : RecurrentModel
     public IReadOnlyList<Seq2SeqPrediction> Decode(IReadOnlyList<int> sourceIds, int? beamSize = null, int nBest = 1) =>
         _decoder.Decode(sourceIds, beamSize ?? Decoding.BeamSize, nBest);
 
-    /// <summary>Decodes many sources with the engine (greedy in batches, or beam search one by one).</summary>
+    /// <summary>
+    /// Decodes many sources together with the engine's batched beam search (all sources of a length bucket and all their
+    /// beams in one decoder step); each source gets the outputs <see cref="Decode"/> gives it alone (the same tokens; scores
+    /// and attention weights equal to float rounding).
+    /// </summary>
+    /// <param name="sources">Each source's token ids (key + 1, as for <see cref="Decode"/>).</param>
+    /// <param name="beamSize">Hypotheses kept per step and source (1 = greedy); null uses <see cref="Decoding"/>.</param>
+    /// <param name="nBest">How many outputs to return per source, best first; at most the beam size.</param>
+    /// <returns>One n-best list per source, in source order.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="sources"/> or one of its entries is null.</exception>
+    /// <exception cref="ArgumentException">A source is empty, or an id is outside the source vocabulary.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The beam size or n-best is not positive.</exception>
+    public IReadOnlyList<IReadOnlyList<Seq2SeqPrediction>> DecodeMany(IReadOnlyList<int[]> sources, int? beamSize = null, int nBest = 1) =>
+        _decoder.DecodeMany(sources, beamSize ?? Decoding.BeamSize, nBest);
+
+    /// <summary>Decodes many sources with the engine (greedy in batches, or batched beam search), best output only.</summary>
     internal Seq2SeqPrediction[] DecodeAll(int[][] sources, int beamSize, Action<int, Seq2SeqPrediction>? decoded = null) => _decoder.DecodeAll(sources, beamSize, decoded);
 
     internal static SequenceToSequenceModel Create(Seq2SeqNetwork network, string[] sourceVocabulary, Vocabulary targetVocabulary, DecodingSettings decoding,
