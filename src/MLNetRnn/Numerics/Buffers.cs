@@ -4,42 +4,22 @@ namespace MLNetRnn.Numerics;
 internal static class Buffers
 {
     /// <summary>Replaces <paramref name="buffer"/> by a new zeroed array when it is shorter than <paramref name="length"/>.</summary>
-    public static void Ensure(ref float[] buffer, int length)
+    /// <typeparam name="T">The element type: float for activations, double for log-space recursions, int for lengths, tags and back-pointers.</typeparam>
+    public static void Ensure<T>(ref T[] buffer, int length)
+        where T : unmanaged
     {
         if (buffer.Length < length)
         {
-            buffer = new float[length];
+            buffer = new T[length];
         }
     }
 
-    /// <summary>As <see cref="Ensure"/>, and returns the first <paramref name="length"/> elements.</summary>
-    public static Span<float> Grow(ref float[] buffer, long length)
+    /// <summary>As <see cref="Ensure{T}"/>, and returns the first <paramref name="length"/> elements.</summary>
+    /// <typeparam name="T">The element type.</typeparam>
+    public static Span<T> Grow<T>(ref T[] buffer, long length)
+        where T : unmanaged
     {
         Ensure(ref buffer, checked((int)length));
         return buffer.AsSpan(0, (int)length);
-    }
-
-    /// <summary>As <see cref="Grow(ref float[], long)"/> for double buffers (log-space recursions kept in double).</summary>
-    public static Span<double> Grow(ref double[] buffer, long length)
-    {
-        int n = checked((int)length);
-        if (buffer.Length < n)
-        {
-            buffer = new double[n];
-        }
-
-        return buffer.AsSpan(0, n);
-    }
-
-    /// <summary>As <see cref="Grow(ref float[], long)"/> for int buffers (lengths, tags, back-pointers).</summary>
-    public static Span<int> Grow(ref int[] buffer, long length)
-    {
-        int n = checked((int)length);
-        if (buffer.Length < n)
-        {
-            buffer = new int[n];
-        }
-
-        return buffer.AsSpan(0, n);
     }
 }
