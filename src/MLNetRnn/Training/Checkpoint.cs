@@ -91,7 +91,7 @@ internal sealed class Checkpoint
                 throw Damaged(path, $"it has no '{ManifestEntry}' (is it a checkpoint?)");
             }
 
-            var manifest = JsonSerializer.Deserialize<Manifest>(ReadEntry(zip, path, manifestEntry, ManifestCap), Json)
+            var manifest = JsonSerializer.Deserialize<Manifest>(zip.ReadAllBytes(manifestEntry, ManifestCap), Json)
                 ?? throw Damaged(path, $"'{ManifestEntry}' is empty");
             if (manifest.Format != Format || manifest.Version != FormatVersion)
             {
@@ -117,7 +117,7 @@ internal sealed class Checkpoint
                     throw Damaged(path, $"entry '{name}' claims {digest.Size} bytes, more than a checkpoint of {scalars} weights holds");
                 }
 
-                byte[] bytes = ReadEntry(zip, path, entries[name], digest.Size);
+                byte[] bytes = zip.ReadAllBytes(entries[name], digest.Size);
                 if (bytes.Length != digest.Size || !Convert.ToHexStringLower(SHA256.HashData(bytes)).Equals(digest.Sha256, StringComparison.Ordinal))
                 {
                     throw Damaged(path, $"entry '{name}' does not match its SHA-256 in the manifest");
@@ -228,17 +228,6 @@ internal sealed class Checkpoint
         using var buffer = new MemoryStream();
         NpyFile.Write(buffer, array);
         return buffer.ToArray();
-    }
-
-    /// <summary>Reads an entry, never more than <paramref name="cap"/> bytes whatever its header claims.</summary>
-    private static byte[] ReadEntry(UntrustedZip zip, string path, ZipArchiveEntry entry, long cap)
-    {
-        if (entry.Length > cap)
-        {
-            throw Damaged(path, $"entry '{entry.FullName}' claims {entry.Length} bytes, more than {cap}");
-        }
-
-        return zip.ReadAllBytes(entry, cap);
     }
 
     private static InvalidDataException Damaged(string path, string what) =>
