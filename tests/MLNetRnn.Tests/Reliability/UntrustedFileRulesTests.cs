@@ -166,6 +166,21 @@ public sealed class UntrustedFileRulesTests : IClassFixture<FuzzModels>
         Assert.NotNull(e.InnerException);
     }
 
+    [Fact]
+    public void MissingOrBlankPath_IsRefusedNamingThePath()
+    {
+        string missing = Path.Combine(_models.Folder, "no-such-model.zip");
+        var ml = new MLContext(seed: 1);
+
+        var verify = Assert.Throws<FileNotFoundException>(() => ModelIntegrity.Verify(missing));
+        var load = Assert.Throws<FileNotFoundException>(() => ml.Model.LoadVerified(missing, out _));
+
+        Assert.Contains(missing, verify.Message, StringComparison.Ordinal);
+        Assert.Contains(missing, load.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => ModelIntegrity.Verify(" "));
+        Assert.Throws<ArgumentException>(() => ml.Model.LoadVerified("", out _));
+    }
+
     private string Write(string name, byte[] bytes)
     {
         string path = Path.Combine(_models.Folder, name);
