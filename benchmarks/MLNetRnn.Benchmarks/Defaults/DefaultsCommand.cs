@@ -123,11 +123,17 @@ public static class DefaultsCommand
         var train = ml.Data.Cache(loader.Load(dataset.File(root, "train")));
         var validation = loader.Load(dataset.File(root, "validation"));
         var tokenize = dataset.Characters ? ml.Transforms.Text.TokenizeCharacters("Tokens", "Text", lowerCase: true) : ml.Transforms.Text.TokenizeWords("Tokens", "Text");
+        var vectors = config.BuiltInVectors && !dataset.Characters ? MLNetRnn.Text.PretrainedEmbeddings.LoadBuiltIn() : null;
         var prefix = ml.Transforms.Conversion.MapValueToKey("Label", "LabelText", keyOrdinality: Microsoft.ML.Transforms.ValueToKeyMappingEstimator.KeyOrdinality.ByValue)
             .Append(tokenize)
-            .Append(ml.Transforms.Text.MapTokensToIds("Ids", "Tokens", 20000, 1));
+            .Append(ml.Transforms.Text.MapTokensToIds("Ids", "Tokens", 20000, 1, additionalTokens: vectors?.Words));
         var options = new SequenceClassificationOptions { FeatureColumnName = "Ids", Seed = seed };
         config.Apply(options);
+        if (vectors is not null)
+        {
+            (options.PretrainedEmbeddings, options.EmbeddingSize) = (vectors, vectors.Dimension);
+        }
+
         var clock = Stopwatch.StartNew();
         var fittedPrefix = prefix.Fit(train);
         var trainers = ml.MulticlassClassification.Trainers;

@@ -1,13 +1,16 @@
 using System.Globalization;
 using MLNetRnn.Classification;
 using MLNetRnn.Layers;
+using MLNetRnn.Text;
 
 namespace MLNetRnn.Benchmarks.Defaults;
 
 /// <summary>One point of the defaults sweep: a name and the settings it changes from <see cref="SequenceClassificationOptions"/>'s defaults.</summary>
 /// <param name="Name">Short name used in the tables and on the command line.</param>
 /// <param name="Apply">Sets this configuration's values on a fresh options object.</param>
-public sealed record SweepConfig(string Name, Action<SequenceClassificationOptions> Apply)
+/// <param name="BuiltInVectors">Whether word-level datasets start from <see cref="PretrainedEmbeddings.LoadBuiltIn"/> (E 100,
+/// its words joining the vocabulary), as the CLI does by default; character-level datasets ignore it.</param>
+public sealed record SweepConfig(string Name, Action<SequenceClassificationOptions> Apply, bool BuiltInVectors = false)
 {
     /// <summary>
     /// The coarse grid: the library's current defaults, then one-at-a-time and combined changes of cell, direction,
@@ -34,6 +37,9 @@ public sealed record SweepConfig(string Name, Action<SequenceClassificationOptio
         new("gru-bi-max-d0.5-td0.2-e128h32-e20-p5", o => Set(o, RecurrentCellType.Gru, 128, 32, true, SequencePooling.Max, 0.5f, 0.002f, 32, 20, 5, 0.2f)),
         new("gru-bi-max-d0.5-td0.3-e20-p5", o => Set(o, RecurrentCellType.Gru, 64, 64, true, SequencePooling.Max, 0.5f, 0.002f, 32, 20, 5, 0.3f)),
         new("gru-bi-max-d0.5-td0.2-b16-e20-p5", o => Set(o, RecurrentCellType.Gru, 64, 64, true, SequencePooling.Max, 0.5f, 0.002f, 16, 20, 5, 0.2f)),
+        new("defaults+glove", _ => { }, BuiltInVectors: true),
+        new("defaults+glove-frozen", o => o.FreezeEmbeddings = true, BuiltInVectors: true),
+        new("defaults+glove-td0", o => o.TokenDropout = 0f, BuiltInVectors: true),
     ];
 
     /// <summary>A one-line description of the settings this configuration trains with.</summary>
@@ -42,7 +48,7 @@ public sealed record SweepConfig(string Name, Action<SequenceClassificationOptio
         var o = new SequenceClassificationOptions();
         Apply(o);
         return string.Create(CultureInfo.InvariantCulture,
-            $"{o.CellType} E{o.EmbeddingSize} H{o.HiddenSize}{(o.Bidirectional ? " bi" : string.Empty)} {o.Pooling} dropout {o.Dropout} token dropout {o.TokenDropout} lr {o.LearningRate} batch {o.BatchSize} epochs {o.Epochs} patience {o.EarlyStoppingPatience} held-out {o.ValidationFraction}");
+            $"{o.CellType} E{(BuiltInVectors ? "100 (built-in GloVe, its words in the vocabulary" + (o.FreezeEmbeddings ? ", frozen)" : ")") : o.EmbeddingSize.ToString(CultureInfo.InvariantCulture))} H{o.HiddenSize}{(o.Bidirectional ? " bi" : string.Empty)} {o.Pooling} dropout {o.Dropout} token dropout {o.TokenDropout} lr {o.LearningRate} batch {o.BatchSize} epochs {o.Epochs} patience {o.EarlyStoppingPatience} held-out {o.ValidationFraction}");
     }
 
     private static void Set(SequenceClassificationOptions o, RecurrentCellType cell, int embedding, int hidden, bool bidirectional, SequencePooling pooling,

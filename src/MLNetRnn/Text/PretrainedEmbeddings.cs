@@ -30,18 +30,32 @@ public sealed class PretrainedEmbeddings
     private readonly float[] _vectors; // (N, E) row-major
     private readonly Dictionary<string, int> _rows; // word -> row in _vectors
 
-    private PretrainedEmbeddings(float[] vectors, Dictionary<string, int> rows, int dimension)
+    private PretrainedEmbeddings(float[] vectors, Dictionary<string, int> rows, int dimension, string source)
     {
+        Source = source;
         _vectors = vectors;
         _rows = rows;
         Dimension = dimension;
+        var words = new string[rows.Count];
+        foreach (var (word, row) in rows)
+        {
+            words[row] = word;
+        }
+
+        Words = words;
     }
+
+    /// <summary>Gets where the vectors came from: the file as given to <see cref="Load"/>, or <see cref="BuiltInName"/>.</summary>
+    public string Source { get; }
 
     /// <summary>Gets E, the number of values in each vector.</summary>
     public int Dimension { get; }
 
     /// <summary>Gets N, the number of words kept.</summary>
     public int Count => _rows.Count;
+
+    /// <summary>Gets the words kept, in the file's order (GloVe's files list the most frequent words first).</summary>
+    public IReadOnlyList<string> Words { get; }
 
     /// <summary>Reads a GloVe or word2vec text file (format detected, see the remarks).</summary>
     /// <param name="path">The file to read.</param>
@@ -71,6 +85,36 @@ public sealed class PretrainedEmbeddings
 
         using var reader = new StreamReader(path, LineReader.Strict, detectEncodingFromByteOrderMarks: true, new FileStreamOptions { BufferSize = 1 << 16 });
         return Read(reader, path, only);
+    }
+
+    /// <summary>The name of <see cref="LoadBuiltIn"/>'s vectors in messages and reports.</summary>
+    public const string BuiltInName = "GloVe 6B 100d, 20,000 most frequent words (built in)";
+
+    private const string BuiltInResource = "MLNetRnn.Text.glove.6B.100d.top20k.txt.gz";
+
+    private static readonly Lazy<PretrainedEmbeddings> BuiltIn = new(ReadBuiltIn, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    /// <summary>
+    /// Gets the vectors built into this library: GloVe 6B (Wikipedia 2014 + Gigaword 5; Pennington, Socher and Manning,
+    /// 2014; PDDL), 100 dimensions, the 20,000 most frequent words in GloVe's order, lower-case as
+    /// <see cref="WordTokenizer"/> writes them. Chosen without looking at any dataset. They are read once (about
+    /// 8 MB in memory) and shared; the object is immutable, so any thread may use it.
+    /// </summary>
+    /// <returns>The built-in vectors.</returns>
+    /// <remarks>
+    /// With <c>Transforms.Text.MapTokensToIds(…, additionalTokens: LoadBuiltIn().Words)</c> and
+    /// <c>SequenceClassificationOptions.PretrainedEmbeddings</c>, words never seen in training still get their vector
+    /// (rather than <c>&lt;UNK&gt;</c>): the main reason pretrained vectors help on small training sets.
+    /// </remarks>
+    public static PretrainedEmbeddings LoadBuiltIn() => BuiltIn.Value;
+
+    private static PretrainedEmbeddings ReadBuiltIn()
+    {
+        using var stream = typeof(PretrainedEmbeddings).Assembly.GetManifestResourceStream(BuiltInResource)
+            ?? throw new InvalidOperationException($"The built-in vectors ({BuiltInResource}) are missing from {typeof(PretrainedEmbeddings).Assembly.GetName().Name}; the package is damaged, reinstall it.");
+        using var unzip = new System.IO.Compression.GZipStream(stream, System.IO.Compression.CompressionMode.Decompress);
+        using var reader = new StreamReader(unzip, LineReader.Strict, detectEncodingFromByteOrderMarks: false, bufferSize: 1 << 16);
+        return Read(reader, BuiltInName, only: null);
     }
 
     /// <summary>Reads vectors from <paramref name="reader"/>; <paramref name="source"/> names it in messages.</summary>
@@ -158,7 +202,7 @@ public sealed class PretrainedEmbeddings
             Array.Resize(ref vectors, rows.Count * dimension);
         }
 
-        return new PretrainedEmbeddings(vectors, rows, dimension);
+        return new PretrainedEmbeddings(vectors, rows, dimension, source);
     }
 
     /// <summary>Gets the vector of a word, matched exactly (ordinal).</summary>

@@ -174,6 +174,45 @@ public sealed class Vocabulary
         return Create(tokens, static id => $"token id {id}", static message => new InvalidOperationException(message));
     }
 
+    /// <summary>
+    /// Returns this vocabulary followed by the given tokens it does not have yet, in their order, up to
+    /// <paramref name="maxSize"/> ids in all: for example the words of pretrained vectors, so that words never seen in
+    /// training still get their own id (and their pretrained vector) instead of <c>&lt;UNK&gt;</c>.
+    /// </summary>
+    /// <param name="tokens">The tokens to add; those already present and the special tokens' texts are skipped.</param>
+    /// <param name="maxSize">The largest <see cref="Count"/> of the result, special tokens included. Default unlimited.</param>
+    /// <returns>The extended vocabulary (this one when nothing is added); existing tokens keep their ids.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="tokens"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">A token is <see langword="null"/> or empty; the message gives its position.</exception>
+    public Vocabulary Extend(IEnumerable<string> tokens, int maxSize = int.MaxValue)
+    {
+        ArgumentNullException.ThrowIfNull(tokens);
+        var all = new List<string>(_tokens);
+        var seen = new HashSet<string>(_tokens, StringComparer.Ordinal);
+        int position = 0;
+        foreach (string? token in tokens)
+        {
+            if (all.Count >= maxSize)
+            {
+                break;
+            }
+
+            if (string.IsNullOrEmpty(token))
+            {
+                throw new ArgumentException($"The token at position {position} is {(token is null ? "null" : "empty")}; tokens must be non-empty strings.", nameof(tokens));
+            }
+
+            if (!IsReserved(token) && seen.Add(token))
+            {
+                all.Add(token);
+            }
+
+            position++;
+        }
+
+        return all.Count == _tokens.Length ? this : FromTokens(all);
+    }
+
     /// <summary>Creates a vocabulary from its tokens in id order, as <see cref="Tokens"/> lists them.</summary>
     /// <param name="tokensInIdOrder">The tokens: <c>&lt;PAD&gt;</c>, <c>&lt;UNK&gt;</c>, optionally <c>&lt;BOS&gt;</c> and <c>&lt;EOS&gt;</c>, then the ordinary tokens. <see cref="HasBeginEnd"/> is inferred from ids 2 and 3.</param>
     /// <returns>The vocabulary.</returns>

@@ -86,13 +86,16 @@ public static class RnnTextCatalog
     /// <param name="maxVocabularySize">The largest vocabulary, special tokens included. Default unlimited.</param>
     /// <param name="minCount">The fewest training occurrences for a token to get its own id. Default 1.</param>
     /// <param name="addBeginEnd">Reserve ids 2 and 3 for <c>&lt;BOS&gt;</c> and <c>&lt;EOS&gt;</c>. Default false.</param>
+    /// <param name="additionalTokens">Tokens that get ids after the counted ones even if training never shows them (for
+    /// example <see cref="Text.PretrainedEmbeddings.Words"/>, so unseen words keep their pretrained vector), within
+    /// <paramref name="maxVocabularySize"/>. Default none.</param>
     /// <returns>The estimator; it fits ML.NET's own key mapping.</returns>
     /// <exception cref="ArgumentException">A column name is empty.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="minCount"/> is below 1, or <paramref name="maxVocabularySize"/> leaves no room beyond the special tokens.</exception>
     public static TokenToIdEstimator MapTokensToIds(this TransformsCatalog.TextTransforms catalog, string outputColumnName, string? inputColumnName = null,
-        int maxVocabularySize = int.MaxValue, int minCount = 1, bool addBeginEnd = false)
+        int maxVocabularySize = int.MaxValue, int minCount = 1, bool addBeginEnd = false, IEnumerable<string>? additionalTokens = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new TokenToIdEstimator(outputColumnName, inputColumnName ?? outputColumnName, maxVocabularySize, minCount, addBeginEnd);
+        return new TokenToIdEstimator(outputColumnName, inputColumnName ?? outputColumnName, maxVocabularySize, minCount, addBeginEnd, additionalTokens?.ToArray());
     }
 }

@@ -20,7 +20,8 @@ namespace MLNetRnn.Transforms;
 /// </remarks>
 public sealed class TokenToIdEstimator : IEstimator<ValueToKeyMappingTransformer>
 {
-    internal TokenToIdEstimator(string outputColumnName, string inputColumnName, int maxVocabularySize, int minCount, bool addBeginEnd)
+    internal TokenToIdEstimator(string outputColumnName, string inputColumnName, int maxVocabularySize, int minCount, bool addBeginEnd,
+        IReadOnlyList<string>? additionalTokens = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(outputColumnName);
         ArgumentException.ThrowIfNullOrWhiteSpace(inputColumnName);
@@ -40,6 +41,7 @@ public sealed class TokenToIdEstimator : IEstimator<ValueToKeyMappingTransformer
         MaxVocabularySize = maxVocabularySize;
         MinCount = minCount;
         AddBeginEnd = addBeginEnd;
+        AdditionalTokens = additionalTokens ?? [];
     }
 
     /// <summary>Gets the vector-of-String input column.</summary>
@@ -57,6 +59,12 @@ public sealed class TokenToIdEstimator : IEstimator<ValueToKeyMappingTransformer
     /// <summary>Gets whether <c>&lt;BOS&gt;</c> and <c>&lt;EOS&gt;</c> get ids 2 and 3.</summary>
     public bool AddBeginEnd { get; }
 
+    /// <summary>
+    /// Gets the tokens that join the vocabulary after the counted ones even when training never shows them (those already
+    /// in it are skipped), until <see cref="MaxVocabularySize"/> is reached: typically the words of pretrained vectors.
+    /// </summary>
+    public IReadOnlyList<string> AdditionalTokens { get; }
+
     /// <inheritdoc/>
     /// <exception cref="ArgumentException">The input column is missing or not a vector of String.</exception>
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
@@ -72,7 +80,8 @@ public sealed class TokenToIdEstimator : IEstimator<ValueToKeyMappingTransformer
     {
         ArgumentNullException.ThrowIfNull(input);
         Columns.RequireTextVector(input.Schema, InputColumnName, "tokens");
-        var vocabulary = Vocabulary.Build(ColumnReader.TextVectors(input, InputColumnName), MinCount, MaxVocabularySize, AddBeginEnd);
+        var vocabulary = Vocabulary.Build(ColumnReader.TextVectors(input, InputColumnName), MinCount, MaxVocabularySize, AddBeginEnd)
+            .Extend(AdditionalTokens, MaxVocabularySize);
         var ml = OnnxStep.Context();
         var keys = ml.Data.LoadFromEnumerable(vocabulary.Tokens.Skip(2).Select(t => new KeyRow { Token = t }));
         return ml.Transforms.Conversion.MapValueToKey(OutputColumnName, InputColumnName, maximumNumberOfKeys: int.MaxValue, keyData: keys).Fit(input);

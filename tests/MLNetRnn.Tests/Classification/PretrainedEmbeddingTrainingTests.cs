@@ -56,4 +56,38 @@ public sealed class PretrainedEmbeddingTrainingTests : IDisposable
 
         Assert.Contains("dimension 3, but EmbeddingSize is 4", e.Message);
     }
+
+    [Fact]
+    public void Fit_VectorsInMemory_WithTheirWordsInTheVocabulary_GiveUnseenWordsTheirVectors()
+    {
+        string glove = Path.Combine(_dir, "vectors-memory.txt");
+        File.WriteAllLines(glove, ["good 0.5 -1.25 2 0", "zyzzyva 1 2 3 4"]); // "zyzzyva" is in no training text
+        var vectors = MLNetRnn.Text.PretrainedEmbeddings.Load(glove);
+        var ml = new MLContext(seed: 2);
+        var train = Sentiment.Load(ml, "train.tsv", take: 60);
+        var options = new SequenceClassificationOptions { FeatureColumnName = "Ids", EmbeddingSize = 4, HiddenSize = 4, Epochs = 1, PretrainedEmbeddings = vectors, FreezeEmbeddings = true };
+        var pipeline = ml.Transforms.Conversion.MapValueToKey("Label")
+            .Append(ml.Transforms.Text.TokenizeWords("Tokens", "Text"))
+            .Append(ml.Transforms.Text.MapTokensToIds("Ids", "Tokens", additionalTokens: vectors.Words))
+            .Append(ml.MulticlassClassification.Trainers.Lstm(options));
+
+        var classifier = pipeline.Fit(train).LastTransformer;
+
+        var vocabulary = classifier.Vocabulary.ToList();
+        Assert.Equal("zyzzyva", vocabulary[^1]); // after every training word
+        float[] weights = MLNetRnn.Onnx.OnnxModel.Parse(classifier.GetOnnxModel()).Graph.Initializer("embedding.weight")!.Floats!;
+        Assert.Equal([1f, 2f, 3f, 4f], weights.AsSpan((vocabulary.Count - 1) * 4, 4).ToArray());
+    }
+
+    [Fact]
+    public void Validate_BothVectorSources_OrAnotherSize_AreNamed()
+    {
+        string glove = Path.Combine(_dir, "vectors-two.txt");
+        File.WriteAllLines(glove, ["good 1 2"]);
+        var vectors = MLNetRnn.Text.PretrainedEmbeddings.Load(glove);
+        var both = new SequenceClassificationOptions { EmbeddingSize = 2, PretrainedEmbeddings = vectors, PretrainedEmbeddingsPath = glove };
+        Assert.Contains("set only one", Assert.Throws<ArgumentException>(both.Validate).Message, StringComparison.Ordinal);
+        var size = new SequenceClassificationOptions { EmbeddingSize = 8, PretrainedEmbeddings = vectors };
+        Assert.Contains("dimension 2, but EmbeddingSize is 8", Assert.Throws<ArgumentException>(size.Validate).Message, StringComparison.Ordinal);
+    }
 }

@@ -25,7 +25,7 @@ public sealed class CliTests : IClassFixture<CliTests.TrainedModel>
         Assert.Equal(3, lines.Length); // 2 epochs + summary
         using var last = JsonDocument.Parse(lines[^1]);
         var root = last.RootElement;
-        Assert.Equal(["model", "epochs", "seconds", "tokensPerSecond", "rows", "parameters", "vocabulary", "labels", "level", "heldOutValidation", "validation"], root.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["model", "epochs", "seconds", "tokensPerSecond", "rows", "parameters", "vocabulary", "labels", "level", "embeddings", "heldOutValidation", "validation"], root.EnumerateObject().Select(p => p.Name));
         Assert.Equal(JsonValueKind.Null, root.GetProperty("heldOutValidation").ValueKind); // a --validation file was given
         Assert.Equal(Path.GetFullPath(_trained.ModelPath), root.GetProperty("model").GetString());
         Assert.Equal(2, root.GetProperty("epochs").GetInt32());

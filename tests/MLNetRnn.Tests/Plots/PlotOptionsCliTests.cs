@@ -25,7 +25,7 @@ public sealed class PlotOptionsCliTests : IClassFixture<PlotOptionsCliTests.Trai
         var lines = _trained.ClassifierOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(3, lines.Length); // 2 epochs + summary, nothing about the plot
         using var summary = JsonDocument.Parse(lines[^1]);
-        Assert.Equal(["model", "epochs", "seconds", "tokensPerSecond", "rows", "parameters", "vocabulary", "labels", "level", "heldOutValidation", "validation"], summary.RootElement.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["model", "epochs", "seconds", "tokensPerSecond", "rows", "parameters", "vocabulary", "labels", "level", "embeddings", "heldOutValidation", "validation"], summary.RootElement.EnumerateObject().Select(p => p.Name));
         Assert.Empty(Directory.GetFiles(_trained.Directory, "*.tmp"));
     }
 

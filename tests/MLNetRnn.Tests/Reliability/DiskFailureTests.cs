@@ -92,13 +92,13 @@ public sealed class DiskFailureTests
         File.WriteAllText(model, "previous model");
         string data = Sentiment.Dataset("train.tsv");
 
-        // The checkpoint (~4 MB for this network) cannot be written: training stops at the first epoch's end.
+        // The checkpoint (about 24 MB with the default built-in vectors) cannot be written: training stops at the first epoch's end.
         string line = Fails("train", "classify", "--data", data, "--model", model, "--epochs", "2");
         Assert.Contains("Could not write checkpoint", line, StringComparison.Ordinal);
         Assert.Equal("previous model", File.ReadAllText(model));
         Assert.Equal(["model.zip"], Directory.GetFiles(disk.Folder).Select(Path.GetFileName));
 
-        // With the checkpoint elsewhere, training ends and the model (~1.3 MB) does not fit.
+        // With the checkpoint elsewhere, training ends and the model (about 8 MB) does not fit.
         string checkpoint = Path.Combine(Path.GetTempPath(), $"mlnetrnn-{Guid.NewGuid():N}.ckpt");
         try
         {

@@ -37,6 +37,30 @@ public sealed class PretrainedEmbeddingsTests : IDisposable
     }
 
     [Fact]
+    public void Words_AreInFileOrder_AndSourceNamesTheFile()
+    {
+        string path = Write("the 0.1 0.2\ncat 1 2\nthe 5 5\ndog 0 1\n");
+        PretrainedEmbeddings embeddings = PretrainedEmbeddings.Load(path);
+        Assert.Equal(["the", "cat", "dog"], embeddings.Words); // a repeated word keeps its first vector and place
+        Assert.Equal(path, embeddings.Source);
+    }
+
+    [Fact]
+    public void LoadBuiltIn_IsGloVe6B100d_TheTwentyThousandMostFrequentWords_Shared()
+    {
+        PretrainedEmbeddings builtIn = PretrainedEmbeddings.LoadBuiltIn();
+        Assert.Same(builtIn, PretrainedEmbeddings.LoadBuiltIn());
+        Assert.Equal(100, builtIn.Dimension);
+        Assert.Equal(MLNetRnn.Cli.WordVectors.BuiltInDimension, builtIn.Dimension);
+        Assert.Equal(20000, builtIn.Count);
+        Assert.Equal(["the", ",", ".", "of", "to"], builtIn.Words.Take(5));
+        Assert.Equal(PretrainedEmbeddings.BuiltInName, builtIn.Source);
+        float[] the = Vector(builtIn, "the"); // glove.6B.100d.txt's first line: the -0.038194 -0.24487 0.72812 -0.39961 ...
+        Assert.Equal([-0.038194f, -0.24487f, 0.72812f, -0.39961f], the.Take(4));
+        Assert.All(builtIn.Words, w => Assert.Equal(w, w.ToLowerInvariant()));
+    }
+
+    [Fact]
     public void Load_ReadsWord2VecTextWithHeader()
     {
         string path = Write("3 2\na 1 2\nb 3 4\nc 5 -6\n");

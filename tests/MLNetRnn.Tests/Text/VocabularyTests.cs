@@ -295,4 +295,15 @@ public sealed class VocabularyTests
         Assert.Contains("token id 0 is '<UNK>', expected '<PAD>'", e.Message);
         Assert.Throws<ArgumentNullException>("tokensInIdOrder", () => Vocabulary.FromTokens(null!));
     }
+
+    [Fact]
+    public void Extend_AppendsNewTokensInOrder_KeepsIds_AndStopsAtMaxSize()
+    {
+        var vocabulary = Vocabulary.Build([["b", "a", "b"]]);
+        var extended = vocabulary.Extend(["a", "<PAD>", "x", "x", "y", "z"], maxSize: 6);
+        Assert.Equal(["<PAD>", "<UNK>", "b", "a", "x", "y"], extended.Tokens);
+        Assert.Same(vocabulary, vocabulary.Extend(["a", "b"]));
+        var error = Assert.Throws<ArgumentException>(() => vocabulary.Extend(["x", ""]));
+        Assert.Contains("position 1", error.Message, StringComparison.Ordinal);
+    }
 }

@@ -91,6 +91,18 @@ public sealed class TextTransformsTests
     }
 
     [Fact]
+    public void MapTokensToIds_AdditionalTokens_GetIdsAfterTheCountedOnes_WithinTheLimit()
+    {
+        var data = _ml.Data.LoadFromEnumerable(new[] { new Tokens { Words = ["b", "a", "b", "c"] } });
+        var output = _ml.Transforms.Text.MapTokensToIds("Ids", "Words", maxVocabularySize: 6, additionalTokens: ["a", "<UNK>", "x", "y", "z"])
+            .Fit(data).Transform(_ml.Data.LoadFromEnumerable(new[] { new Tokens { Words = ["y", "x", "z", "b"] } }));
+        VBuffer<ReadOnlyMemory<char>> keyValues = default;
+        output.Schema["Ids"].GetKeyValues(ref keyValues);
+        Assert.Equal(["b", "a", "c", "x"], keyValues.DenseValues().Select(m => m.ToString())); // "a" already counted, "<UNK>" reserved, then cut at 6 ids
+        Assert.Equal([[1, 5, 1, 2]], MLNetRnn.DataViews.ColumnReader.TokenIds(output, "Ids")); // y never seen and past the limit: <UNK>
+    }
+
+    [Fact]
     public void MapTokensToIds_StringColumn_SaysItNeedsTokens()
     {
         var data = _ml.Data.LoadFromEnumerable(new[] { new Review { Text = "a b" } });

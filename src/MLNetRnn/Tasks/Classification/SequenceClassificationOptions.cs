@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using MLNetRnn.Layers;
+using MLNetRnn.Text;
 using MLNetRnn.Training;
 
 namespace MLNetRnn.Classification;
@@ -100,6 +101,14 @@ public sealed class SequenceClassificationOptions
     /// <see cref="EmbeddingSize"/>); words not in the file keep their random start. Default none.</summary>
     public string? PretrainedEmbeddingsPath { get; set; }
 
+    /// <summary>
+    /// Gets or sets vectors already in memory to initialise the embedding from, instead of
+    /// <see cref="PretrainedEmbeddingsPath"/> (set at most one), for example <see cref="PretrainedEmbeddings.LoadBuiltIn"/>.
+    /// Give their words to <c>Transforms.Text.MapTokensToIds(…, additionalTokens: vectors.Words)</c> as well, so words
+    /// never seen in training keep their vector. Default none.
+    /// </summary>
+    public PretrainedEmbeddings? PretrainedEmbeddings { get; set; }
+
     /// <summary>Gets or sets whether the embedding stays fixed during training. Default false.</summary>
     public bool FreezeEmbeddings { get; set; }
 
@@ -162,6 +171,16 @@ public sealed class SequenceClassificationOptions
         {
             throw new ArgumentException($"The output columns ('{ScoreColumnName}', '{PredictedLabelColumnName}') must differ from each other and from the feature column '{FeatureColumnName}'.", nameof(ScoreColumnName));
         }
+        if (PretrainedEmbeddings is not null && PretrainedEmbeddingsPath is not null)
+        {
+            throw new ArgumentException($"Both PretrainedEmbeddingsPath ('{PretrainedEmbeddingsPath}') and PretrainedEmbeddings are set; set only one.", nameof(PretrainedEmbeddings));
+        }
+
+        if (PretrainedEmbeddings is { } vectors && vectors.Dimension != EmbeddingSize)
+        {
+            throw new ArgumentException($"The PretrainedEmbeddings have dimension {vectors.Dimension}, but EmbeddingSize is {EmbeddingSize}; set EmbeddingSize to {vectors.Dimension}.", nameof(EmbeddingSize));
+        }
+
         if (!(Dropout >= 0f && Dropout < 1f))
         {
             throw new ArgumentOutOfRangeException(nameof(Dropout), Dropout, "Dropout must be in [0, 1).");

@@ -140,12 +140,13 @@ public sealed class SequenceClassificationTrainer : IEstimator<SequenceClassific
 
     private void InitialiseEmbedding(SequenceClassifierNetwork network, string[] vocabulary)
     {
-        if (_options.PretrainedEmbeddingsPath is { } path)
+        var pretrained = _options.PretrainedEmbeddings
+            ?? (_options.PretrainedEmbeddingsPath is { } path ? PretrainedEmbeddings.Load(path, vocabulary.ToHashSet(StringComparer.Ordinal)) : null);
+        if (pretrained is not null)
         {
-            var pretrained = PretrainedEmbeddings.Load(path, vocabulary.ToHashSet(StringComparer.Ordinal));
             if (pretrained.Dimension != _options.EmbeddingSize)
             {
-                throw new ArgumentException($"The pretrained vectors in '{path}' have dimension {pretrained.Dimension}, but EmbeddingSize is {_options.EmbeddingSize}; set EmbeddingSize to {pretrained.Dimension}.", nameof(vocabulary));
+                throw new ArgumentException($"The pretrained vectors in '{_options.PretrainedEmbeddingsPath}' have dimension {pretrained.Dimension}, but EmbeddingSize is {_options.EmbeddingSize}; set EmbeddingSize to {pretrained.Dimension}.", nameof(vocabulary));
             }
 
             PretrainedReport = pretrained.Apply(vocabulary, network.Embedding.Weight.Value);
