@@ -67,10 +67,15 @@ internal static class TrainCommand
             DefaultValueFactory = _ => true,
             Description = "Every word of the --glove vectors gets an id after the training words (within --max-vocabulary), so words never seen in training keep their vector instead of <UNK> (default true; --glove-words false: training words only).",
         };
+        var sparseUpdates = new Option<bool>("--sparse-embedding-updates")
+        {
+            DefaultValueFactory = _ => true,
+            Description = "With word vectors: Adam updates only the embedding rows each batch looks up (lazy, as PyTorch's SparseAdam), so a 20,000-word table costs what the batch's words cost (default true; false: dense Adam).",
+        };
         var plot = PlotOutput.Create("--plot", "Write the training curves (loss, validation loss and accuracy per epoch) to this .png or .svg.");
         var command = common.AddTo(
             new Command("classify", "Train a text classifier (tokenize → vocabulary → RNN/LSTM/GRU → softmax)."),
-            textColumn, labelColumn, level, bidirectional, pooling, tokenDropout, maxVocabulary, minCount, maxTokens, glove, freeze, gloveWords, plot);
+            textColumn, labelColumn, level, bidirectional, pooling, tokenDropout, maxVocabulary, minCount, maxTokens, glove, freeze, gloveWords, sparseUpdates, plot);
         command.SetAction(p =>
         {
             var options = new SequenceClassificationOptions
@@ -98,6 +103,8 @@ internal static class TrainCommand
             {
                 options.EmbeddingSize = loaded.Dimension;
             }
+
+            options.SparseEmbeddingUpdates = p.GetValue(sparseUpdates) && (options.PretrainedEmbeddings ?? (object?)options.PretrainedEmbeddingsPath) is not null;
 
             return Run(common.ReadRun(p), new Columns(p.GetValue(textColumn)!, p.GetValue(labelColumn)!, p.GetValue(maxVocabulary), p.GetValue(minCount), p.GetValue(maxTokens), characters, vectors), options, p.GetValue(plot));
         });

@@ -40,6 +40,7 @@ public sealed record SweepConfig(string Name, Action<SequenceClassificationOptio
         new("defaults+glove", _ => { }, BuiltInVectors: true),
         new("defaults+glove-frozen", o => o.FreezeEmbeddings = true, BuiltInVectors: true),
         new("defaults+glove-td0", o => o.TokenDropout = 0f, BuiltInVectors: true),
+        new("defaults+glove-sparse", o => o.SparseEmbeddingUpdates = true, BuiltInVectors: true),
     ];
 
     /// <summary>A one-line description of the settings this configuration trains with.</summary>
@@ -48,7 +49,7 @@ public sealed record SweepConfig(string Name, Action<SequenceClassificationOptio
         var o = new SequenceClassificationOptions();
         Apply(o);
         return string.Create(CultureInfo.InvariantCulture,
-            $"{o.CellType} E{(BuiltInVectors ? "100 (built-in GloVe, its words in the vocabulary" + (o.FreezeEmbeddings ? ", frozen)" : ")") : o.EmbeddingSize.ToString(CultureInfo.InvariantCulture))} H{o.HiddenSize}{(o.Bidirectional ? " bi" : string.Empty)} {o.Pooling} dropout {o.Dropout} token dropout {o.TokenDropout} lr {o.LearningRate} batch {o.BatchSize} epochs {o.Epochs} patience {o.EarlyStoppingPatience} held-out {o.ValidationFraction}");
+            $"{o.CellType} E{(BuiltInVectors ? "100 (built-in GloVe, its words in the vocabulary" + (o.FreezeEmbeddings ? ", frozen)" : o.SparseEmbeddingUpdates ? ", sparse lazy updates)" : ")") : o.EmbeddingSize.ToString(CultureInfo.InvariantCulture))} H{o.HiddenSize}{(o.Bidirectional ? " bi" : string.Empty)} {o.Pooling} dropout {o.Dropout} token dropout {o.TokenDropout} lr {o.LearningRate} batch {o.BatchSize} epochs {o.Epochs} patience {o.EarlyStoppingPatience} held-out {o.ValidationFraction}");
     }
 
     private static void Set(SequenceClassificationOptions o, RecurrentCellType cell, int embedding, int hidden, bool bidirectional, SequencePooling pooling,

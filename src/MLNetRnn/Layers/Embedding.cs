@@ -92,11 +92,19 @@ public sealed class Embedding
             CheckId(id, n);
             if (id != PaddingId)
             {
+                _weight.RowSparse?.Mark(id);
                 Span<float> row = dw.Slice(id * e, e);
                 System.Numerics.Tensors.TensorPrimitives.Add(row, outputGradient.Slice(n * e, e), row);
             }
         }
     }
+
+    /// <summary>
+    /// Makes the table's gradient row-sparse and its optimizer updates lazy: zeroing, clipping and the optimizer visit only
+    /// the rows a batch looked up, so their cost follows the batch rather than the vocabulary, and a row not in the batch
+    /// is left as it is (PyTorch's <c>sparse=True</c> with <c>SparseAdam</c>; see <see cref="RowSparseGradient"/>).
+    /// </summary>
+    internal void UseSparseUpdates() => _weight.RowSparse ??= new RowSparseGradient(VocabularySize, EmbeddingSize);
 
     /// <summary>Sets or clears a row of pretrained values, for example from a GloVe file.</summary>
     /// <param name="id">The row to set.</param>

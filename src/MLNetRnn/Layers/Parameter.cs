@@ -45,6 +45,10 @@ public sealed class Parameter
 
     internal int[] ShapeArray => _shape;
 
+    /// <summary>Gets or sets the tracker of written gradient rows when this parameter takes row-sparse, lazy updates
+    /// (see <see cref="RowSparseGradient"/>), or null for ordinary dense ones.</summary>
+    internal RowSparseGradient? RowSparse { get; set; }
+
     /// <summary>Formats the shape as PyTorch prints it, for example <c>(52, 7)</c>.</summary>
     /// <returns>The shape in parentheses.</returns>
     public string FormatShape() => ParameterStore.FormatShape(_shape);

@@ -96,7 +96,21 @@ public sealed class ParameterStore
         _byName.TryGetValue(name, out parameter);
 
     /// <summary>Sets every gradient to zero.</summary>
-    public void ZeroGrad() => Gradients.Clear();
+    public void ZeroGrad()
+    {
+        int dense = 0; // start of the run of dense parameters not cleared yet
+        foreach (var p in _parameters)
+        {
+            if (p.RowSparse is { } rows)
+            {
+                _gradients.AsSpan(dense, p.Offset - dense).Clear();
+                rows.Clear(p.Gradient);
+                dense = p.Offset + p.Length;
+            }
+        }
+
+        _gradients.AsSpan(dense, _count - dense).Clear();
+    }
 
     /// <summary>Copies every tensor out as an <see cref="NpyArray"/>, keyed by name, in order (a PyTorch <c>state_dict</c>).</summary>
     /// <param name="prefix">Only tensors whose names start with this are returned, with the prefix removed.</param>

@@ -27,7 +27,7 @@ public static class GradientClipping
         {
             if (parameters[i].RequiresGradient)
             {
-                sum += System.Numerics.Tensors.TensorPrimitives.SumOfSquares(parameters[i].Gradient);
+                sum += SumOfSquares(parameters[i]);
             }
         }
 
@@ -44,11 +44,45 @@ public static class GradientClipping
             {
                 if (parameters[i].RequiresGradient)
                 {
-                    System.Numerics.Tensors.TensorPrimitives.Multiply(parameters[i].Gradient, coefficient, parameters[i].Gradient);
+                    Scale(parameters[i], coefficient);
                 }
             }
         }
 
         return norm;
+    }
+
+    /// <summary>The tensor's sum of squares in float; a row-sparse one's over its written rows (the others are zero).</summary>
+    private static float SumOfSquares(Parameter p)
+    {
+        if (p.RowSparse is not { } sparse)
+        {
+            return System.Numerics.Tensors.TensorPrimitives.SumOfSquares(p.Gradient);
+        }
+
+        float sum = 0f;
+        Span<float> gradient = p.Gradient;
+        foreach (int row in sparse.Rows)
+        {
+            sum += System.Numerics.Tensors.TensorPrimitives.SumOfSquares(gradient.Slice(row * sparse.RowLength, sparse.RowLength));
+        }
+
+        return sum;
+    }
+
+    private static void Scale(Parameter p, float coefficient)
+    {
+        Span<float> gradient = p.Gradient;
+        if (p.RowSparse is not { } sparse)
+        {
+            System.Numerics.Tensors.TensorPrimitives.Multiply(gradient, coefficient, gradient);
+            return;
+        }
+
+        foreach (int row in sparse.Rows)
+        {
+            Span<float> slice = gradient.Slice(row * sparse.RowLength, sparse.RowLength);
+            System.Numerics.Tensors.TensorPrimitives.Multiply(slice, coefficient, slice);
+        }
     }
 }

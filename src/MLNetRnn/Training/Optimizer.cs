@@ -53,7 +53,21 @@ public abstract class Optimizer
         for (int i = 0; i < parameters.Count; i++)
         {
             var p = parameters[i];
-            if (p.RequiresGradient)
+            if (!p.RequiresGradient)
+            {
+                continue;
+            }
+
+            if (p.RowSparse is { } sparse)
+            {
+                int length = sparse.RowLength;
+                foreach (int row in sparse.Rows) // lazy: rows outside the batch keep their values and state
+                {
+                    int offset = p.Offset + (row * length);
+                    Update(values.Slice(offset, length), gradients.Slice(offset, length), offset);
+                }
+            }
+            else
             {
                 Update(values.Slice(p.Offset, p.Length), gradients.Slice(p.Offset, p.Length), p.Offset);
             }

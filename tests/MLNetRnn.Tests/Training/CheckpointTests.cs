@@ -28,14 +28,22 @@ public sealed class CheckpointTests : IDisposable
 
     [Theory]
     [MemberData(nameof(StopPoints))]
-    public void Classifier_StoppedAtAStepAndResumed_EqualsAnUninterruptedRun(int stopEpoch, int stopStep)
+    public void Classifier_StoppedAtAStepAndResumed_EqualsAnUninterruptedRun(int stopEpoch, int stopStep) => StopAndResume(stopEpoch, stopStep, sparse: false);
+
+    [Fact]
+    public void Classifier_WithSparseEmbeddingUpdates_StoppedAndResumed_EqualsAnUninterruptedRun() => StopAndResume(2, 1, sparse: true);
+
+    private void StopAndResume(int stopEpoch, int stopStep, bool sparse)
     {
         var (train, validation) = SentimentIds(out var ml);
-        var straight = Classifier(ml, train, validation, null);
+        var straightOptions = ClassifierOptions(validation, null);
+        straightOptions.SparseEmbeddingUpdates = sparse;
+        var straight = (SequenceClassificationModel)ml.MulticlassClassification.Trainers.Lstm(straightOptions).Fit(train);
         string path = Path.Combine(_folder, "classifier.ckpt");
 
         var stop = new CancellationTokenSource();
         var options = ClassifierOptions(validation, new CheckpointSettings { Path = path, EverySteps = 4, Resume = true });
+        options.SparseEmbeddingUpdates = sparse;
         options.CancellationToken = stop.Token;
         options.AfterStep = (epoch, step) =>
         {
@@ -49,6 +57,7 @@ public sealed class CheckpointTests : IDisposable
         Assert.Contains(path, e.Message, StringComparison.Ordinal);
 
         var resumedOptions = ClassifierOptions(validation, new CheckpointSettings { Path = path, EverySteps = 4, Resume = true });
+        resumedOptions.SparseEmbeddingUpdates = sparse;
         var resumedSteps = new List<(int Epoch, int Step)>();
         var reported = new List<int>();
         resumedOptions.AfterStep = (epoch, step) => resumedSteps.Add((epoch, step));

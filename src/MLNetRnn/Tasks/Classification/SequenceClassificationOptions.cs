@@ -113,6 +113,15 @@ public sealed class SequenceClassificationOptions
     public bool FreezeEmbeddings { get; set; }
 
     /// <summary>
+    /// Gets or sets whether the embedding takes row-sparse, lazy updates: zeroing, clipping and Adam visit only the rows a
+    /// batch looked up, so a step costs the same with a 20,000-word vocabulary as with a 2,000-word one, and a row not in
+    /// the batch keeps its value and Adam moments (PyTorch's <c>nn.Embedding(sparse=True)</c> with
+    /// <c>torch.optim.SparseAdam</c>; dense Adam would keep moving such a row by its momentum). Worth it for large
+    /// vocabularies, such as pretrained vectors whose words join the vocabulary. Default false (dense Adam).
+    /// </summary>
+    public bool SparseEmbeddingUpdates { get; set; }
+
+    /// <summary>
     /// Gets or sets where and how often the whole training state is saved so an interrupted run can continue (set
     /// <see cref="CheckpointSettings.Resume"/> to continue from an existing file). Default none.
     /// </summary>

@@ -153,6 +153,10 @@ public sealed class SequenceClassificationTrainer : IEstimator<SequenceClassific
         }
 
         network.Embedding.Weight.RequiresGradient = !_options.FreezeEmbeddings;
+        if (_options.SparseEmbeddingUpdates)
+        {
+            network.Embedding.UseSparseUpdates();
+        }
     }
 
     private void Train(SequenceClassifierNetwork network, int[][] sequences, int[] targets, (int[][] Sequences, int[] Targets)? valid, SeededRandom random, IProgress<TrainingProgress> progress,
@@ -161,7 +165,8 @@ public sealed class SequenceClassificationTrainer : IEstimator<SequenceClassific
         var o = _options;
         var settings = new EpochSettings(o.Epochs, o.BatchSize, o.LearningRate, o.ClipNorm, o.EarlyStoppingPatience, 1f);
         var control = new TrainingControl("SequenceClassification",
-            string.Create(CultureInfo.InvariantCulture, $"{network.Architecture}, batch {o.BatchSize}, learning rate {o.LearningRate:R}, clip {o.ClipNorm:R}, patience {o.EarlyStoppingPatience}, seed {o.Seed}, frozen embedding {o.FreezeEmbeddings}, validation {valid is not null}") + TokenDropoutSetting(o.TokenDropout),
+            string.Create(CultureInfo.InvariantCulture, $"{network.Architecture}, batch {o.BatchSize}, learning rate {o.LearningRate:R}, clip {o.ClipNorm:R}, patience {o.EarlyStoppingPatience}, seed {o.Seed}, frozen embedding {o.FreezeEmbeddings}, validation {valid is not null}") + TokenDropoutSetting(o.TokenDropout)
+                + (o.SparseEmbeddingUpdates ? ", sparse embedding updates" : string.Empty),
             TrainingControl.Digest(sequences, [targets], valid?.Sequences, valid is { } vt ? [vt.Targets] : null),
             [random, .. network.RandomStreams], o.Checkpoint, o.MaxSkippedBatches, o.CancellationToken, history, o.AfterStep);
         int[][] read = o.TokenDropout > 0f ? (int[][])sequences.Clone() : sequences; // rows as the network reads them this batch
