@@ -5,12 +5,14 @@ using MLNetRnn.Benchmarks.Compare;
 using MLNetRnn.Benchmarks.Defaults;
 using MLNetRnn.Benchmarks.MLNetPath;
 using MLNetRnn.Benchmarks.Serving;
+using MLNetRnn.Benchmarks.Tagging;
 
 // dotnet run -c Release --project benchmarks/MLNetRnn.Benchmarks -- bench [BenchmarkDotNet options, e.g. --filter '*Gemm*']
 // dotnet run -c Release --project benchmarks/MLNetRnn.Benchmarks -- compare [--quick] [--json out.json] [--markdown out.md]
 // dotnet run -c Release --project benchmarks/MLNetRnn.Benchmarks -- mlnet-path [--rounds 3] [--epochs 10] [--json out.json] [--markdown out.md]
 // dotnet run -c Release --project benchmarks/MLNetRnn.Benchmarks -- beam [--beam 5] [--threads 1] [--limit N] [--json out.json]
 // dotnet run -c Release --project benchmarks/MLNetRnn.Benchmarks -- serve [--threads 1,4,16] [--seconds 10] [--json out.json] [--markdown out.md]
+// dotnet run -c Release --project benchmarks/MLNetRnn.Benchmarks -- tagging [--epochs 2] [--limit 3000] [--threads 1] [--json out.json]
 // dotnet run -c Release --project benchmarks/MLNetRnn.Benchmarks -- defaults [--seeds 1,2,3] [--configs all] [--json out.json] [--markdown out.md]
 const string usage = """
     MLNetRnn.Benchmarks (see benchmarks/README.md)
@@ -19,6 +21,7 @@ const string usage = """
       mlnet-path [options]                training through ML.NET's IDataView path vs the engine alone; mlnet-path --help
       beam [options]                      decoding speed on CMUdict: one-sentence vs batched beam, greedy, PyTorch greedy; beam --help
       serve [options]                     many threads over one loaded model zip: latency, throughput, memory; serve --help
+      tagging [options]                   BiLSTM POS tagger on Brown: engine vs PyTorch training tokens/s and accuracy; tagging --help
       defaults [options]                  issue 9: sweep of the classifier's defaults, then the default CLI vs ML.NET's text classifier; defaults --help
     """;
 
@@ -41,6 +44,8 @@ switch (args[0])
         return BeamCommand.Run(args[1..]);
     case "serve":
         return ServeCommand.Run(args[1..]);
+    case "tagging":
+        return TaggingCommand.Run(args[1..]);
     case "defaults":
         return DefaultsCommand.Run(args[1..]);
     default:

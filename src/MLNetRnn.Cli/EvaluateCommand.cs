@@ -23,7 +23,7 @@ internal static class EvaluateCommand
     public static Command Create()
     {
         var model = CliOptions.Model("The model .zip.");
-        var data = new Option<string>("--data") { Description = "TSV/CSV file with a header: text and label columns (classifier) or source and target columns (seq2seq).", Required = true };
+        var data = new Option<string>("--data") { Description = "TSV/CSV file with a header: text and label columns (classifier) or source and target columns (seq2seq); a CoNLL file for a tagger.", Required = true };
         var inputColumn = CliOptions.InputColumn();
         var labelColumn = new Option<string>("--label-column") { Description = "Classifier: label column in the file.", DefaultValueFactory = _ => "Label" };
         var targetColumn = new Option<string>("--target-column") { Description = "Seq2seq: reference target column in the file.", DefaultValueFactory = _ => "Target" };
@@ -31,13 +31,20 @@ internal static class EvaluateCommand
         var separator = CliOptions.Separator();
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
         var plot = PlotOutput.Create("--plot", "Classifier: write the confusion matrix as a heat map to this .png or .svg.");
-        var command = new Command("evaluate", "Score a model on labelled data.") { model, data, inputColumn, labelColumn, targetColumn, beam, separator, plot, json };
+        var tagging = new TagOptions();
+        var command = new Command("evaluate", "Score a model on labelled data.") { model, data, inputColumn, labelColumn, targetColumn, beam, separator, plot, json, tagging.TokenColumn, tagging.TagColumn };
         command.SetAction(p =>
         {
             var file = ModelFile.Read(p.GetRequiredValue(model));
             file.RejectUnless(ModelFile.Classification, p, labelColumn, plot);
             PlotOutput.RequireFolder(p.GetValue(plot), "--plot");
             file.RejectUnless(ModelFile.SequenceToSequence, p, targetColumn, beam);
+            file.RejectUnless(ModelFile.Tagging, p, tagging.TokenColumn, tagging.TagColumn);
+            if (file.IsTagger)
+            {
+                return TagCommands.Evaluate(file, p.GetRequiredValue(data), tagging.Read(p, separator), p.GetValue(json)); // data: a CoNLL file
+            }
+
             string input = file.RequireTextColumn();
             string path = p.GetRequiredValue(data);
             string? separatorValue = p.GetValue(separator);

@@ -18,7 +18,8 @@ namespace MLNetRnn.Cli;
 /// <item><c>weights.npz</c>: the rebuilt network's state_dict under PyTorch names (<c>embedding.weight</c>,
 /// <c>rnn.weight_ih_l0</c>, …, <c>head.weight</c>, <c>head.bias</c>; <c>encoder.…</c>/<c>decoder.…</c> for seq2seq).</item>
 /// <item><c>vocab.txt</c>: source tokens in id order (<c>&lt;PAD&gt;</c> 0, <c>&lt;UNK&gt;</c> 1, …), one per line;
-/// <c>labels.txt</c> (classifier, labels in output order) or <c>target_vocab.txt</c> (seq2seq, target tokens in id order).
+/// <c>labels.txt</c> (classifier, labels in output order; tagger, tags in id order; <c>chars.txt</c>, a tagger's
+/// character vocabulary with <c>--char-features</c>) or <c>target_vocab.txt</c> (seq2seq, target tokens in id order).
 /// In these lists a backslash is written <c>\\</c>, a line feed <c>\n</c> and a carriage return <c>\r</c>, so that
 /// every token (a character model's newline included) stays on its own line.</item>
 /// <item><c>tokenizer.json</c>: the tokenizer settings, its RE2 pattern, the text column and <c>maxTokens</c> (the most
@@ -67,6 +68,19 @@ internal static class ExportCommand
             Write("vocab.txt", path => OutputFiles.WriteText(path, Lines(vocabulary)));
             Write("labels.txt", path => OutputFiles.WriteText(path, Lines(labels)));
             config = new { task = file.Task, architecture = network.Architecture, inputColumn = file.IdsColumn, outputColumn = file.OutputColumn };
+        }
+        else if (file.IsTagger)
+        {
+            var (network, tags, vocabulary, characters) = file.ReadTagger();
+            Write("weights.npz", path => NpzFile.Write(path, network.Parameters.ToStateDict()));
+            Write("vocab.txt", path => OutputFiles.WriteText(path, Lines(vocabulary)));
+            Write("labels.txt", path => OutputFiles.WriteText(path, Lines(tags)));
+            if (characters is not null)
+            {
+                Write("chars.txt", path => OutputFiles.WriteText(path, Lines(characters)));
+            }
+
+            config = new { task = file.Task, architecture = network.Architecture, inputColumn = file.IdsColumn, characterColumn = file.Network.MetadataValue(Onnx.OnnxMetadata.CharacterColumn), outputColumn = file.OutputColumn };
         }
         else
         {

@@ -46,6 +46,12 @@ internal static class InspectCommand
             d = new Description(Path.GetFullPath(path), file.Task, Integrity(file.Integrity), steps, graphs, file.TextColumn, file.Tokenizer, network.Architecture, vocabulary.Length, null, labels, null,
                 ModelSummary.Of(network), Tensors(network.Parameters));
         }
+        else if (file.IsTagger)
+        {
+            var (network, tags, vocabulary, _) = file.ReadTagger();
+            d = new Description(Path.GetFullPath(path), file.Task, Integrity(file.Integrity), steps, graphs, file.TextColumn, file.Tokenizer, network.Architecture, vocabulary.Length, null, tags, null,
+                ModelSummary.Of(network), Tensors(network.Parameters));
+        }
         else
         {
             var s = file.ReadSequenceToSequence();

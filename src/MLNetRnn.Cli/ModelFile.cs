@@ -18,6 +18,7 @@ internal sealed class ModelFile
 {
     public const string Classification = "SequenceClassification";
     public const string SequenceToSequence = "SequenceToSequence";
+    public const string Tagging = "SequenceTagging";
 
     private ModelFile(ModelZip zip, string task, string networkEntry, OnnxModel network, byte[] networkBytes, OnnxModel? tokenizerGraph, TokenizerSettings? tokenizer)
     {
@@ -37,15 +38,17 @@ internal sealed class ModelFile
     /// <summary>Gets whether the zip carries MLNetRnn's seal (checked when it was read) or not.</summary>
     public ModelIntegrityStatus Integrity => Zip.Integrity;
 
-    /// <summary>Gets <see cref="Classification"/> or <see cref="SequenceToSequence"/>.</summary>
+    /// <summary>Gets <see cref="Classification"/>, <see cref="SequenceToSequence"/> or <see cref="Tagging"/>.</summary>
     public string Task { get; }
 
     public bool IsClassifier => Task == Classification;
 
+    public bool IsTagger => Task == Tagging;
+
     /// <summary>Gets the zip entry that holds the network's graph.</summary>
     public string NetworkEntry { get; }
 
-    /// <summary>Gets the classifier or encoder–decoder graph.</summary>
+    /// <summary>Gets the classifier, encoder–decoder or tagger graph.</summary>
     public OnnxModel Network { get; }
 
     /// <summary>Gets the network graph's bytes exactly as stored in the zip.</summary>
@@ -89,14 +92,14 @@ internal sealed class ModelFile
         }
         catch (InvalidDataException e)
         {
-            throw new InvalidDataException($"'{path}' is not a valid MLNetRnn model ({(e.InnerException ?? e).Message}); give a .zip written by 'mlnet-rnn train classify' or 'mlnet-rnn train seq2seq'.", e);
+            throw new InvalidDataException($"'{path}' is not a valid MLNetRnn model ({(e.InnerException ?? e).Message}); give a .zip written by 'mlnet-rnn train classify', 'train seq2seq' or 'train tag'.", e);
         }
 
-        var network = zip.Graphs.FirstOrDefault(g => g.Model.MetadataValue(OnnxMetadata.Kind) is OnnxMetadata.ClassifierKind or OnnxMetadata.EncoderDecoderKind);
+        var network = zip.Graphs.FirstOrDefault(g => g.Model.MetadataValue(OnnxMetadata.Kind) is OnnxMetadata.ClassifierKind or OnnxMetadata.EncoderDecoderKind or OnnxMetadata.TaggerKind);
         if (network.Model is null)
         {
             string found = zip.Graphs.Count == 0 ? "no ONNX graph MLNetRnn wrote" : $"only {string.Join(", ", zip.Graphs.Select(g => g.Model.MetadataValue(OnnxMetadata.Kind)))} graphs";
-            throw new InvalidDataException($"'{path}' is not a valid MLNetRnn model: it holds {found}, no classifier or encoder–decoder; give a .zip written by 'mlnet-rnn train classify' or 'mlnet-rnn train seq2seq'.");
+            throw new InvalidDataException($"'{path}' is not a valid MLNetRnn model: it holds {found}, no classifier, encoder–decoder or tagger; give a .zip written by 'mlnet-rnn train classify', 'train seq2seq' or 'train tag'.");
         }
 
         string kind = network.Model.MetadataValue(OnnxMetadata.Kind)!;
@@ -118,7 +121,8 @@ internal sealed class ModelFile
             }
         }
 
-        return new ModelFile(zip, kind == OnnxMetadata.ClassifierKind ? Classification : SequenceToSequence, network.Entry, network.Model, network.Bytes, tokenizerGraph, tokenizer);
+        string task = kind switch { OnnxMetadata.ClassifierKind => Classification, OnnxMetadata.TaggerKind => Tagging, _ => SequenceToSequence };
+        return new ModelFile(zip, task, network.Entry, network.Model, network.Bytes, tokenizerGraph, tokenizer);
     }
 
     /// <summary>Loads the model with ML.NET (what any ML.NET app would run), checking the zip and its seal again on the file it loads.</summary>
@@ -138,6 +142,9 @@ internal sealed class ModelFile
 
     /// <summary>Rebuilds the classifier's network, labels and vocabulary from its graph.</summary>
     public (SequenceClassifierNetwork Network, string[] Labels, string[] Vocabulary) ReadClassifier() => ClassifierOnnx.Read(Network);
+
+    /// <summary>Rebuilds the tagger's network, tags, vocabulary and character vocabulary (null without character features) from its graph.</summary>
+    public (MLNetRnn.Tagging.SequenceTaggerNetwork Network, string[] Tags, string[] Vocabulary, string[]? Characters) ReadTagger() => MLNetRnn.Tagging.TaggerOnnx.Read(Network);
 
     /// <summary>Rebuilds the encoder–decoder from its graph.</summary>
     public Seq2SeqParts ReadSequenceToSequence()
@@ -175,6 +182,7 @@ internal sealed class ModelFile
     private static string Describe(string task) => task switch
     {
         Classification => "text classification ('train classify')",
+        Tagging => "token tagging ('train tag')",
         _ => "sequence-to-sequence ('train seq2seq')",
     };
 

@@ -48,6 +48,11 @@ internal static class PredictCommand
             var file = ModelFile.Read(p.GetRequiredValue(model));
             file.RejectUnless(ModelFile.SequenceToSequence, p, beam, nbest, attention);
             PlotOutput.RequireFolder(p.GetValue(attention), "--attention");
+            if (file.IsTagger)
+            {
+                return TagCommands.Predict(file, p.GetValue(input), p.GetValue(data), p.GetValue(json)); // --data: one sentence a line
+            }
+
             string column = file.RequireTextColumn();
             string? text = p.GetValue(input);
             var ml = new MLContext(seed: 0);

@@ -17,6 +17,17 @@ internal sealed class TrainOptions
         Cell.AcceptOnlyFromAmong("rnn", "lstm", "gru");
     }
 
+    /// <summary>Sets the defaults of the network and optimisation options to a task's library defaults.</summary>
+    public TrainOptions WithDefaults(int layers, float dropout, float learningRate, float clip, int patience)
+    {
+        Layers.DefaultValueFactory = _ => layers;
+        Dropout.DefaultValueFactory = _ => dropout;
+        LearningRate.DefaultValueFactory = _ => learningRate;
+        Clip.DefaultValueFactory = _ => clip;
+        Patience.DefaultValueFactory = _ => patience;
+        return this;
+    }
+
     public Option<string> Data { get; } = new("--data") { Description = "Training TSV/CSV with a header.", Required = true };
 
     public Option<string?> Validation { get; } = new("--validation")

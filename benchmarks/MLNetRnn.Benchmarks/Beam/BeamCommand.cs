@@ -152,14 +152,12 @@ public static class BeamCommand
             arguments.AddRange(["--limit", $"{limit}"]);
         }
 
-        var (code, output, error) = ChildProcess.Run(python, arguments);
-        if (code != 0)
+        using var result = ChildProcess.LastJsonLine(python, arguments);
+        if (result is null)
         {
-            Console.Error.WriteLine($"PyTorch run failed ({code}): {error.Trim()}\n{CompareCommand.PyTorchMissing}");
             return null;
         }
 
-        using var result = JsonDocument.Parse(output.Trim().Split('\n')[^1]);
         TorchVersion = result.RootElement.GetProperty("torch").GetString() ?? "";
         double rate = result.RootElement.GetProperty("sentences_per_second").GetDouble();
         Console.Error.WriteLine($"PyTorch greedy: {rate:N0} sentences/s");
@@ -169,16 +167,18 @@ public static class BeamCommand
     private static List<(string Word, string[] Phones)> Read(string path, int limit) =>
         [.. File.ReadLines(path).Skip(1).Where(l => l.Length > 0).Take(limit).Select(l => l.Split('\t')).Select(f => (f[0], f[1].Split(' ')))];
 
-    private static string LoadAverage() =>
+    /// <summary>The 1, 5 and 15 minute load averages, or "n/a".</summary>
+    internal static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
-    private static string? FindRoot()
+    /// <summary>The repository root: the first folder above the current or program directory that holds <paramref name="marker"/>.</summary>
+    internal static string? FindRoot(string marker = "datasets/cmudict/train.tsv")
     {
         foreach (string start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
         {
             for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
             {
-                if (File.Exists(Path.Combine(dir.FullName, "datasets", "cmudict", "train.tsv")))
+                if (File.Exists(Path.Combine(dir.FullName, marker)))
                 {
                     return dir.FullName;
                 }

@@ -74,4 +74,20 @@ public static class ChildProcess
             ? (process, [typeof(ChildProcess).Assembly.Location])
             : (process, []);
     }
+
+    /// <summary>Runs a reference script and parses the JSON object on its last stdout line, or reports why it failed and returns null.</summary>
+    /// <param name="python">The interpreter.</param>
+    /// <param name="arguments">The script and its arguments.</param>
+    /// <returns>The parsed last line (dispose it), or null when the script failed.</returns>
+    public static System.Text.Json.JsonDocument? LastJsonLine(string python, IEnumerable<string> arguments)
+    {
+        var (code, output, error) = Run(python, arguments);
+        if (code != 0)
+        {
+            Console.Error.WriteLine($"PyTorch run failed ({code}): {error.Trim()}\n{CompareCommand.PyTorchMissing}");
+            return null;
+        }
+
+        return System.Text.Json.JsonDocument.Parse(output.Trim().Split('\n')[^1]);
+    }
 }

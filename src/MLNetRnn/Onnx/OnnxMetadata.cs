@@ -36,6 +36,12 @@ internal static class OnnxMetadata
     /// <summary>Classifier: the column ML.NET steps after the graph fill with the predicted label key.</summary>
     public const string PredictedLabelColumn = "mlnetrnn.predicted_label_column";
 
+    /// <summary>Tagger with character features: the character-key column the graph also reads.</summary>
+    public const string CharacterColumn = "mlnetrnn.character_column";
+
+    /// <summary>Tagger with character features: the character vocabulary (JSON array of strings, in id order).</summary>
+    public const string CharacterVocabulary = "mlnetrnn.character_vocabulary";
+
     public const string TokenizerKind = "tokenizer";
     public const string ClassifierKind = "sequence-classifier";
     public const string TaggerKind = "sequence-tagger";

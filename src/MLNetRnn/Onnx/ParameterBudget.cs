@@ -19,6 +19,22 @@ internal static class ParameterBudget
             + (a.ClassCount * d * a.HiddenSize) + a.ClassCount);
     }
 
+    /// <summary>V·E + character features (C·Ec + a one-layer bidirectional LSTM over Ec) + the recurrent stack over X + K·P + K (+ K² + 2K for a CRF).</summary>
+    public static long Tagger(Tagging.TaggerArchitecture a)
+    {
+        checked
+        {
+            long p = (a.Bidirectional ? 2L : 1L) * a.HiddenSize;
+            long characters = a.CharacterCount > 0
+                ? ((long)a.CharacterCount * a.CharacterEmbeddingSize) + Recurrent(RecurrentCellType.Lstm, a.CharacterEmbeddingSize, a.CharacterHiddenSize, 1, true)
+                : 0;
+            long input = (long)a.EmbeddingSize + (a.CharacterCount > 0 ? 2L * a.CharacterHiddenSize : 0);
+            long crf = a.Crf ? ((long)a.TagCount * a.TagCount) + (2L * a.TagCount) : 0;
+            return ((long)a.VocabularySize * a.EmbeddingSize) + characters + Recurrent(a.CellType, (int)Math.Min(input, int.MaxValue), a.HiddenSize, a.NumberOfLayers, a.Bidirectional)
+                + (a.TagCount * p) + a.TagCount + crf;
+        }
+    }
+
     /// <summary>Embeddings, encoder, bridge (and its cell-state twin for an LSTM decoder), decoder, attention, combine and head.</summary>
     public static long Seq2Seq(Seq2SeqArchitecture a)
     {

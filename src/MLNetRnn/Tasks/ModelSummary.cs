@@ -92,6 +92,11 @@ public sealed class ModelSummary
         var a = network.Architecture;
         var rows = new Rows(network.Parameters);
         rows.Add("embedding", "Embedding", $"(batch, time, {a.EmbeddingSize})");
+        if (network.Characters is { } characters)
+        {
+            rows.Add("char", "Character embedding + BiLSTM per word, final states", $"(batch, time, {characters.OutputSize})");
+        }
+
         rows.AddRecurrent("rnn", network.Rnn, "time");
         if (a.Dropout > 0f)
         {

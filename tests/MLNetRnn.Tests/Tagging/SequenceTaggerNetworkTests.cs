@@ -10,8 +10,8 @@ namespace MLNetRnn.Tests.Tagging;
 /// ragged batches against one sentence at a time, and a rule it can only learn by reading right to left.</summary>
 public sealed class SequenceTaggerNetworkTests
 {
-    private static readonly int[][] Sentences = [[2, 5, 3], [7], [4, 8, 1, 6, 2], [3, 3]];
-    private static readonly int[][] Gold = [[0, 2, 1], [1], [2, 2, 0, 1, 0], [1, 2]];
+    internal static readonly int[][] Sentences = [[2, 5, 3], [7], [4, 8, 1, 6, 2], [3, 3]];
+    internal static readonly int[][] Gold = [[0, 2, 1], [1], [2, 2, 0, 1, 0], [1, 2]];
 
     [Theory]
     [InlineData(false, RecurrentCellType.Lstm, true, 2)]

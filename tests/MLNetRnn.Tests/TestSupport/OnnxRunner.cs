@@ -17,6 +17,7 @@ internal static class OnnxRunner
             DenseTensor<long> l => NamedOnnxValue.CreateFromTensor(i.Name, l),
             DenseTensor<int> n => NamedOnnxValue.CreateFromTensor(i.Name, n),
             DenseTensor<uint> u => NamedOnnxValue.CreateFromTensor(i.Name, u),
+            DenseTensor<ushort> c => NamedOnnxValue.CreateFromTensor(i.Name, c),
             DenseTensor<string> s => NamedOnnxValue.CreateFromTensor(i.Name, s),
             _ => throw new ArgumentException($"Unsupported input tensor type {i.Tensor.GetType()}."),
         }).ToList();

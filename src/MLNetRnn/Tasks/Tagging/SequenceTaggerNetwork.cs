@@ -6,13 +6,16 @@ using MLNetRnn.Training;
 namespace MLNetRnn.Tagging;
 
 // T = time (longest row of the batch), B = batch, E = embedding, H = hidden, D = directions, P = D*H, K = tags.
+// X = what the stack reads per token: E, or E + 2*Hc with character features (W = distinct words of the batch).
 // Time-major like the rest of the engine: token (t, b) is row t*B + b of every (T, B, ·) buffer; tags (t, b) at t*B + b.
 
 /// <summary>
 /// Embedding → recurrent stack → dropout → dense per token → softmax cross-entropy over real tokens, or a linear-chain
 /// CRF's negative log-likelihood. Tensors are named like a PyTorch module: <c>embedding.weight</c> (V, E),
 /// <c>rnn.weight_ih_l0</c> …, <c>head.weight</c> (K, P), <c>head.bias</c> (K), and with a CRF <c>crf.start_transitions</c>
-/// (K), <c>crf.end_transitions</c> (K), <c>crf.transitions</c> (K, K).
+/// (K), <c>crf.end_transitions</c> (K), <c>crf.transitions</c> (K, K); with character features <c>char.embedding.weight</c>
+/// (C, Ec) and <c>char.rnn.*</c> (<see cref="CharacterWordEncoder"/>), whose word vector is concatenated after the word
+/// embedding: x_t = [embedding(w_t); chars(w_t)].
 /// Not thread-safe (it keeps activations for backward); give each thread its own <see cref="Clone"/>.
 /// </summary>
 /// <remarks>
@@ -26,6 +29,8 @@ internal sealed class SequenceTaggerNetwork
     private const int Ignore = -100;
     private readonly SeededRandom _dropoutRandom;
     private SequenceBatch? _batch;
+    private CharacterBatch? _characters;
+    private float[] _embedded = [], _charOut = [], _dCharOut = [];
     private float[] _x = [], _output = [], _dropMask = [], _emissions = [], _dEmissions = [], _dOut = [], _dx = [];
     private int[] _targets = [];
     private bool _dropped, _skipBackward;
@@ -36,7 +41,10 @@ internal sealed class SequenceTaggerNetwork
         Architecture = architecture;
         Parameters = new ParameterStore();
         Embedding = new Embedding(Parameters, architecture.VocabularySize, architecture.EmbeddingSize, random, 0, "embedding.");
-        Rnn = new RecurrentStack(Parameters, architecture.CellType, architecture.EmbeddingSize, architecture.HiddenSize, random,
+        Characters = architecture.HasCharacterFeatures
+            ? new CharacterWordEncoder(Parameters, architecture.CharacterCount, architecture.CharacterEmbeddingSize, architecture.CharacterHiddenSize, random, "char.")
+            : null;
+        Rnn = new RecurrentStack(Parameters, architecture.CellType, architecture.TokenInputSize, architecture.HiddenSize, random,
             architecture.NumberOfLayers, architecture.Bidirectional, architecture.NumberOfLayers > 1 ? architecture.Dropout : 0f, "rnn.");
         Head = new Dense(Parameters, Rnn.OutputSize, architecture.TagCount, random, "head.");
         Crf = architecture.Crf ? new LinearChainCrf(Parameters, architecture.TagCount, random, "crf.") : null;
@@ -48,6 +56,9 @@ internal sealed class SequenceTaggerNetwork
     public ParameterStore Parameters { get; }
 
     public Embedding Embedding { get; }
+
+    /// <summary>Gets the character encoder, or null without character features.</summary>
+    public CharacterWordEncoder? Characters { get; }
 
     public RecurrentStack Rnn { get; }
 
@@ -74,19 +85,20 @@ internal sealed class SequenceTaggerNetwork
     /// <param name="batch">The padded batch.</param>
     /// <param name="training">Whether dropout is applied.</param>
     /// <param name="tags">(T, B) gold tags in [0, K) at real positions (padding positions are ignored), or empty.</param>
+    /// <param name="characters">The batch's words as characters; required with character features, else ignored.</param>
     /// <returns>The softmax loss per real token or the CRF loss per sentence, in double (unrounded); in training, NaN
     /// when a score is not finite (then <see cref="Backward"/> adds nothing), so the training loop can skip the batch or stop.</returns>
-    public double Forward(SequenceBatch batch, bool training, ReadOnlySpan<int> tags)
+    public double Forward(SequenceBatch batch, bool training, ReadOnlySpan<int> tags, CharacterBatch? characters = null)
     {
         _batch = batch;
-        int t = batch.TimeSteps, b = batch.BatchSize, e = Architecture.EmbeddingSize, p = Rnn.OutputSize, k = Architecture.TagCount;
-        Buffers.Ensure(ref _x, t * b * e);
+        int t = batch.TimeSteps, b = batch.BatchSize, x = Architecture.TokenInputSize, p = Rnn.OutputSize, k = Architecture.TagCount;
+        Buffers.Ensure(ref _x, t * b * x);
         Buffers.Ensure(ref _output, t * b * p);
         Buffers.Ensure(ref _emissions, t * b * k);
         Buffers.Ensure(ref _dEmissions, t * b * k);
-        Embedding.Forward(batch.Ids, _x.AsSpan(0, t * b * e));
+        EmbedTokens(batch, characters, _x.AsSpan(0, t * b * x));
         Span<float> output = _output.AsSpan(0, t * b * p);
-        Rnn.Forward(_x.AsSpan(0, t * b * e), t, b, batch.Lengths, output, training: training);
+        Rnn.Forward(_x.AsSpan(0, t * b * x), t, b, batch.Lengths, output, training: training);
         _dropped = training && Architecture.Dropout > 0f;
         if (_dropped)
         {
@@ -147,7 +159,7 @@ internal sealed class SequenceTaggerNetwork
             return; // the loss was not finite; the training loop skips this batch or stops
         }
 
-        int t = batch.TimeSteps, b = batch.BatchSize, e = Architecture.EmbeddingSize, p = Rnn.OutputSize, k = Architecture.TagCount;
+        int t = batch.TimeSteps, b = batch.BatchSize, p = Rnn.OutputSize, k = Architecture.TagCount;
         Span<float> dEmissions = _dEmissions.AsSpan(0, t * b * k);
         Crf?.Backward(dEmissions); // the softmax head's gradient was written by Forward
         Buffers.Ensure(ref _dOut, t * b * p);
@@ -158,10 +170,77 @@ internal sealed class SequenceTaggerNetwork
             TensorPrimitives.Multiply(dOut, _dropMask.AsSpan(0, t * b * p), dOut);
         }
 
-        Buffers.Ensure(ref _dx, t * b * e);
-        Span<float> dx = _dx.AsSpan(0, t * b * e);
+        int x = Architecture.TokenInputSize;
+        Buffers.Ensure(ref _dx, t * b * x);
+        Span<float> dx = _dx.AsSpan(0, t * b * x);
         Rnn.Backward(dOut, default, default, dx);
-        Embedding.Backward(batch.Ids, dx);
+        BackwardTokens(batch, dx);
+    }
+
+    /// <summary>x (T, B, X): each token's word embedding, followed by its word's character vector (zero on padding).</summary>
+    private void EmbedTokens(SequenceBatch batch, CharacterBatch? characters, Span<float> x)
+    {
+        int n = batch.Ids.Length, e = Architecture.EmbeddingSize;
+        if (Characters is null)
+        {
+            _characters = null;
+            Embedding.Forward(batch.Ids, x);
+            return;
+        }
+
+        _characters = characters ?? throw new ArgumentNullException(nameof(characters), "This tagger reads characters too; pass the batch's CharacterBatch.");
+        if (characters.WordOfToken.Length != n)
+        {
+            throw new ArgumentException($"The character batch covers {characters.WordOfToken.Length} positions but the batch has {n}.", nameof(characters));
+        }
+
+        int c = Characters.OutputSize, width = e + c, w = characters.Words.Length;
+        Buffers.Ensure(ref _embedded, n * e);
+        Buffers.Ensure(ref _charOut, w * c);
+        Span<float> embedded = _embedded.AsSpan(0, n * e), charOut = _charOut.AsSpan(0, w * c);
+        Embedding.Forward(batch.Ids, embedded);
+        Characters.Forward(characters.Words, charOut);
+        for (int i = 0; i < n; i++)
+        {
+            embedded.Slice(i * e, e).CopyTo(x.Slice(i * width, e));
+            int word = characters.WordOfToken[i];
+            if (word >= 0)
+            {
+                charOut.Slice(word * c, c).CopyTo(x.Slice((i * width) + e, c));
+            }
+            else
+            {
+                x.Slice((i * width) + e, c).Clear();
+            }
+        }
+    }
+
+    /// <summary>Splits dx (T, B, X) into the word embedding's gradient and each word's summed character-vector gradient.</summary>
+    private void BackwardTokens(SequenceBatch batch, Span<float> dx)
+    {
+        if (Characters is null || _characters is not { } characters)
+        {
+            Embedding.Backward(batch.Ids, dx);
+            return;
+        }
+
+        int n = batch.Ids.Length, e = Architecture.EmbeddingSize, c = Characters.OutputSize, width = e + c, w = characters.Words.Length;
+        Buffers.Ensure(ref _dCharOut, w * c);
+        Span<float> dEmbedded = _embedded.AsSpan(0, n * e), dCharOut = _dCharOut.AsSpan(0, w * c); // the forward's embeddings are no longer needed
+        dCharOut.Clear();
+        for (int i = 0; i < n; i++)
+        {
+            dx.Slice(i * width, e).CopyTo(dEmbedded.Slice(i * e, e));
+            int word = characters.WordOfToken[i];
+            if (word >= 0)
+            {
+                Span<float> into = dCharOut.Slice(word * c, c);
+                TensorPrimitives.Add(into, dx.Slice((i * width) + e, c), into);
+            }
+        }
+
+        Embedding.Backward(batch.Ids, dEmbedded);
+        Characters.Backward(dCharOut);
     }
 
     private bool RealEmissionsFinite(SequenceBatch batch, ReadOnlySpan<float> emissions)
@@ -186,10 +265,11 @@ internal sealed class SequenceTaggerNetwork
 
     /// <summary>The predicted tags of each row of the batch: the arg-max per token (first on ties), or the CRF's Viterbi path.</summary>
     /// <param name="batch">The padded batch.</param>
+    /// <param name="characters">The batch's words as characters; required with character features.</param>
     /// <returns>B arrays, row j with <c>batch.Lengths[j]</c> tags in [0, K).</returns>
-    public int[][] Predict(SequenceBatch batch)
+    public int[][] Predict(SequenceBatch batch, CharacterBatch? characters = null)
     {
-        Forward(batch, false, default);
+        Forward(batch, false, default, characters);
         int t = batch.TimeSteps, b = batch.BatchSize, k = Architecture.TagCount;
         ReadOnlySpan<float> emissions = _emissions.AsSpan(0, t * b * k);
         var result = new int[b][];

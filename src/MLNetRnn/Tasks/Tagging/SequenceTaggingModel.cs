@@ -20,16 +20,19 @@ public sealed class SequenceTaggingModel : RecurrentModel
     private readonly NetworkPool<SequenceTaggerNetwork> _pool;
     private readonly string[] _tags;
     private readonly string[] _vocabulary;
+    private readonly string[]? _characterVocabulary;
 
     private SequenceTaggingModel(ITransformer steps, SequenceTaggerNetwork network, OnnxModel graph, string[] tags, string[] vocabulary,
-        string featureColumn, string predictedTagsColumn, IReadOnlyList<TrainingProgress> history)
+        string[]? characterVocabulary, SequenceTaggingOptions options, IReadOnlyList<TrainingProgress> history)
         : base(steps, graph, network.Parameters, history)
     {
         _network = network;
         _tags = tags;
         _vocabulary = vocabulary;
-        FeatureColumnName = featureColumn;
-        PredictedTagsColumnName = predictedTagsColumn;
+        _characterVocabulary = characterVocabulary;
+        FeatureColumnName = options.FeatureColumnName;
+        CharacterColumnName = characterVocabulary is null ? null : options.CharacterColumnName;
+        PredictedTagsColumnName = options.PredictedTagsColumnName;
         _pool = new NetworkPool<SequenceTaggerNetwork>(network.Clone);
     }
 
@@ -48,26 +51,38 @@ public sealed class SequenceTaggingModel : RecurrentModel
     /// <summary>Gets the token-key input column.</summary>
     public string FeatureColumnName { get; }
 
+    /// <summary>Gets the character-key input column, or null for a tagger without character features.</summary>
+    public string? CharacterColumnName { get; }
+
+    /// <summary>Gets the characters of the character features in id order (<c>&lt;PAD&gt;</c>, <c>&lt;UNK&gt;</c>, the word
+    /// boundary <c>&lt;W&gt;</c>, then one string per training character), or null without character features.</summary>
+    public IReadOnlyList<string>? CharacterVocabulary => _characterVocabulary;
+
     /// <summary>Gets the predicted-tags output column.</summary>
     public string PredictedTagsColumnName { get; }
 
-    internal static SequenceTaggingModel Create(SequenceTaggerNetwork network, string[] tags, string[] vocabulary,
+    internal static SequenceTaggingModel Create(SequenceTaggerNetwork network, string[] tags, string[] vocabulary, string[]? characterVocabulary,
         SequenceTaggingOptions options, IDataView trainingData, IReadOnlyList<TrainingProgress> history)
     {
-        var graph = TaggerOnnx.Write(network, tags, vocabulary, options.FeatureColumnName, options.PredictedTagsColumnName);
+        var columns = new TaggerOnnx.ColumnNames(options.FeatureColumnName, characterVocabulary is null ? null : options.CharacterColumnName, options.PredictedTagsColumnName);
+        var graph = TaggerOnnx.Write(network, tags, vocabulary, characterVocabulary, columns);
         var steps = new EstimatorChain<ITransformer>().Append(OnnxStep.Estimator(OnnxStep.Context(), graph)).Fit(new EmptyDataView(trainingData.Schema));
-        return new SequenceTaggingModel(steps, network, graph, tags, vocabulary, options.FeatureColumnName, options.PredictedTagsColumnName, history);
+        return new SequenceTaggingModel(steps, network, graph, tags, vocabulary, characterVocabulary, options, history);
     }
 
     /// <summary>Tag ids for each id sequence from the engine (not ONNX Runtime), batched by length.</summary>
     /// <param name="sequences">Token ids per row, each non-empty.</param>
+    /// <param name="words">Each row's words as text (one per token), required with character features.</param>
     /// <returns>One tag-id array per row, as long as the row.</returns>
-    internal int[][] PredictIds(IReadOnlyList<int[]> sequences) => _pool.Use(network =>
+    internal int[][] PredictIds(IReadOnlyList<int[]> sequences, IReadOnlyList<string[]>? words = null) => _pool.Use(network =>
     {
         var result = new int[sequences.Count][];
+        var characters = _characterVocabulary is null ? null
+            : CharacterData.Of(words ?? throw new ArgumentNullException(nameof(words), "This tagger reads characters; pass each row's words."), _characterVocabulary);
         foreach (int[] rows in LengthBuckets.Sorted(sequences.Select(s => s.Length).ToArray(), BatchSize))
         {
-            int[][] tags = network.Predict(SequenceBatch.Create(sequences, rows));
+            var batch = SequenceBatch.Create(sequences, rows);
+            int[][] tags = network.Predict(batch, characters?.Batch(rows, batch.TimeSteps));
             for (int j = 0; j < rows.Length; j++)
             {
                 result[rows[j]] = tags[j];
@@ -78,7 +93,7 @@ public sealed class SequenceTaggingModel : RecurrentModel
     });
 
     /// <summary>The predicted tags of each row of <paramref name="data"/>'s token-key column, computed by the engine.</summary>
-    /// <param name="data">Rows with <see cref="FeatureColumnName"/>.</param>
+    /// <param name="data">Rows with <see cref="FeatureColumnName"/> (and <see cref="CharacterColumnName"/> with character features).</param>
     /// <returns>One array of tags per row, one tag per token (an empty row reads as one <c>&lt;UNK&gt;</c> token).</returns>
     /// <exception cref="ArgumentException">The column is missing, not a vector of keys, or its key count is not the model's vocabulary.</exception>
     public string[][] PredictTags(IDataView data)
@@ -90,6 +105,16 @@ public sealed class SequenceTaggingModel : RecurrentModel
             throw new ArgumentException($"Column '{FeatureColumnName}' has {keys} keys, but the model was trained with {_vocabulary.Length - 2}; map tokens with the steps fitted on the training data.", nameof(data));
         }
 
-        return [.. PredictIds(ColumnReader.TokenIds(data, FeatureColumnName)).Select(row => row.Select(t => _tags[t]).ToArray())];
+        int[][] sequences = ColumnReader.TokenIds(data, FeatureColumnName);
+        string[][]? words = CharacterColumnName is null ? null : TaggerCharacters.ReadWords(data, CharacterColumnName);
+        for (int r = 0; words is not null && r < words.Length; r++)
+        {
+            if (words[r].Length != sequences[r].Length)
+            {
+                throw new ArgumentException($"Row {r} has {sequences[r].Length} tokens but its characters in column '{CharacterColumnName}' split into {words[r].Length} words; make both columns from the same token vector.", nameof(data));
+            }
+        }
+
+        return [.. PredictIds(sequences, words).Select(row => row.Select(t => _tags[t]).ToArray())];
     }
 }

@@ -20,6 +20,22 @@ public sealed class SequenceTaggingOptions
     /// <summary>Gets or sets the output column: the predicted tags, a vector of String with one tag per token. Default <c>"PredictedTags"</c>.</summary>
     public string PredictedTagsColumnName { get; set; } = "PredictedTags";
 
+    /// <summary>
+    /// Gets or sets the character column that turns on character features, or null (default) for none: a vector of
+    /// 16-bit keys made by ML.NET's <c>mlContext.Transforms.Text.TokenizeIntoCharactersAsKeys(name, tokensColumn)</c> over
+    /// the same token vector the feature column was mapped from. Each word is then also read by a small character
+    /// BiLSTM (<see cref="CharacterEmbeddingSize"/>, <see cref="CharacterHiddenSize"/>) whose two final states are
+    /// concatenated with the word embedding, trained jointly, so unknown words are tagged from their spelling.
+    /// </summary>
+    public string? CharacterColumnName { get; set; }
+
+    /// <summary>Gets or sets Ec, the character embedding size (with <see cref="CharacterColumnName"/>). Default 25.</summary>
+    public int CharacterEmbeddingSize { get; set; } = 25;
+
+    /// <summary>Gets or sets Hc, the character BiLSTM's hidden size per direction (with <see cref="CharacterColumnName"/>).
+    /// Default 25, so each word gets 50 character features.</summary>
+    public int CharacterHiddenSize { get; set; } = 25;
+
     /// <summary>Gets or sets the recurrent cell. Default LSTM. (<c>Trainers.Rnn/Lstm/Gru(options)</c> set it on their copy.)</summary>
     public RecurrentCellType CellType { get; set; } = RecurrentCellType.Lstm;
 
@@ -114,6 +130,17 @@ public sealed class SequenceTaggingOptions
             {
                 throw new ArgumentException($"{name} must name a column.", name);
             }
+        }
+
+        if (CharacterColumnName is not null)
+        {
+            if (string.IsNullOrWhiteSpace(CharacterColumnName) || CharacterColumnName == FeatureColumnName || CharacterColumnName == TagColumnName || CharacterColumnName == PredictedTagsColumnName)
+            {
+                throw new ArgumentException($"CharacterColumnName '{CharacterColumnName}' must name its own column, not empty and not the feature, tag or output column; or be null for no character features.", nameof(CharacterColumnName));
+            }
+
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(CharacterEmbeddingSize, nameof(CharacterEmbeddingSize));
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(CharacterHiddenSize, nameof(CharacterHiddenSize));
         }
 
         if (PredictedTagsColumnName == FeatureColumnName || PredictedTagsColumnName == TagColumnName)

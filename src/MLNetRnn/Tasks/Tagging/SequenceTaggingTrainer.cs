@@ -16,6 +16,9 @@ namespace MLNetRnn.Tagging;
 /// <para>Training runs in MLNetRnn's managed engine: length-bucketed mini-batches in random order, Adam, global-norm
 /// clipping, loss over real tokens only; with a validation set the weights with the lowest validation loss are kept and
 /// training stops early. The tag set is the training tags in ordinal order.</para>
+/// <para>With <see cref="SequenceTaggingOptions.CharacterColumnName"/> each word is also read from its characters (a
+/// character BiLSTM, <see cref="Layers.CharacterWordEncoder"/>, trained jointly); the character vocabulary is the training
+/// characters, and an unseen character reads as <c>&lt;UNK&gt;</c>.</para>
 /// <para>The fitted <see cref="SequenceTaggingModel"/> is ML.NET's ONNX transform over the network's graph, which writes
 /// <c>PredictedTags</c> (the arg-max tag per token, or the CRF's Viterbi path, as text), so <c>Model.Save</c>/<c>Load</c>
 /// and PredictionEngine work unchanged in an app without MLNetRnn.</para>
@@ -42,6 +45,10 @@ public sealed class SequenceTaggingTrainer : IEstimator<SequenceTaggingModel>
         ArgumentNullException.ThrowIfNull(inputSchema);
         Columns.RequireTokenKeys(inputSchema, _options.FeatureColumnName, "token ids");
         Columns.RequireTextVector(inputSchema, _options.TagColumnName, "tags");
+        if (_options.CharacterColumnName is { } characters)
+        {
+            TaggerCharacters.RequireColumn(inputSchema, characters);
+        }
 
         // SchemaShape columns cannot be made outside ML.NET; this ML.NET step adds a column of the model's output kind,
         // a variable-length vector of String.
@@ -75,6 +82,19 @@ public sealed class SequenceTaggingTrainer : IEstimator<SequenceTaggingModel>
         string[][] tagTexts = ColumnReader.TextVectors(input, o.TagColumnName);
         string[] tags = [.. tagTexts.SelectMany(t => t).Distinct().Order(StringComparer.Ordinal)];
         int[][] targets = Encode(sequences, tagTexts, tags, "training");
+        string[]? characterVocabulary = null;
+        CharacterData? trainCharacters = null, validCharacters = null;
+        if (o.CharacterColumnName is { } characterColumn)
+        {
+            string[][] words = ReadWords(input, characterColumn, sequences, "training");
+            characterVocabulary = TaggerCharacters.Vocabulary(words.SelectMany(w => w));
+            trainCharacters = CharacterData.Of(words, characterVocabulary);
+            if (validation is not null)
+            {
+                validCharacters = CharacterData.Of(ReadWords(validation, characterColumn, ColumnReader.TokenIds(validation, o.FeatureColumnName), "validation"), characterVocabulary);
+            }
+        }
+
         (int[][] Sequences, int[][] Targets)? valid = null;
         if (validation is not null)
         {
@@ -89,8 +109,24 @@ public sealed class SequenceTaggingTrainer : IEstimator<SequenceTaggingModel>
         }
 
         var history = new List<TrainingProgress>();
-        var network = TrainNetwork(vocabulary.Length, tags.Length, sequences, targets, valid, new Recorder(history, o.Progress), history);
-        return SequenceTaggingModel.Create(network, tags, vocabulary, o, input, history);
+        var network = TrainNetwork(vocabulary.Length, tags.Length, sequences, targets, valid, new Recorder(history, o.Progress), history,
+            characterVocabulary?.Length ?? 0, trainCharacters, validCharacters);
+        return SequenceTaggingModel.Create(network, tags, vocabulary, characterVocabulary, o, input, history);
+    }
+
+    /// <summary>Each row's words from the character column, which must split into as many words as the row has tokens.</summary>
+    private string[][] ReadWords(IDataView data, string column, int[][] sequences, string which)
+    {
+        string[][] words = TaggerCharacters.ReadWords(data, column);
+        for (int r = 0; r < words.Length; r++)
+        {
+            if (words[r].Length != sequences[r].Length)
+            {
+                throw new ArgumentException($"Row {r} of the {which} data has {sequences[r].Length} tokens in column '{_options.FeatureColumnName}' but its characters in column '{column}' split into {words[r].Length} words; make both columns from the same token vector (a token must not contain the control characters U+0002, U+0003 or U+001F, which separate words).", which == "training" ? "input" : "validation");
+            }
+        }
+
+        return words;
     }
 
     /// <summary>
@@ -104,14 +140,19 @@ public sealed class SequenceTaggingTrainer : IEstimator<SequenceTaggingModel>
     /// <param name="valid">Validation rows, or null.</param>
     /// <param name="progress">Receives each epoch's report.</param>
     /// <param name="history">The list <paramref name="progress"/> records into, which a resumed run refills with its earlier epochs.</param>
+    /// <param name="characterCount">C, the character vocabulary, or 0 without character features.</param>
+    /// <param name="trainCharacters">The training rows' words as characters (with character features).</param>
+    /// <param name="validCharacters">The validation rows' words as characters (with character features and validation rows).</param>
     /// <returns>The trained network.</returns>
     internal SequenceTaggerNetwork TrainNetwork(int vocabularySize, int tagCount, int[][] sequences, int[][] targets,
-        (int[][] Sequences, int[][] Targets)? valid, IProgress<TrainingProgress> progress, List<TrainingProgress>? history = null)
+        (int[][] Sequences, int[][] Targets)? valid, IProgress<TrainingProgress> progress, List<TrainingProgress>? history = null,
+        int characterCount = 0, CharacterData? trainCharacters = null, CharacterData? validCharacters = null)
     {
         var o = _options;
         var random = new SeededRandom(o.Seed);
+        bool chars = characterCount > 0;
         var architecture = new TaggerArchitecture(vocabularySize, tagCount, o.CellType, o.EmbeddingSize, o.HiddenSize, o.NumberOfLayers,
-            o.Bidirectional, o.Dropout, o.Crf);
+            o.Bidirectional, o.Dropout, o.Crf, characterCount, chars ? o.CharacterEmbeddingSize : 0, chars ? o.CharacterHiddenSize : 0);
         var network = new SequenceTaggerNetwork(architecture, random);
         var settings = new EpochSettings(o.Epochs, o.BatchSize, o.LearningRate, o.ClipNorm, o.EarlyStoppingPatience, 1f);
         var control = new TrainingControl("SequenceTagging",
@@ -121,12 +162,12 @@ public sealed class SequenceTaggingTrainer : IEstimator<SequenceTaggingModel>
         EpochLoop.Run(network.Parameters, settings, sequences.Select(s => s.Length).ToArray(), random, rows =>
         {
             var batch = SequenceBatch.Create(sequences, rows);
-            double loss = network.Forward(batch, true, TimeMajor(targets, rows, batch.TimeSteps));
+            double loss = network.Forward(batch, true, TimeMajor(targets, rows, batch.TimeSteps), trainCharacters?.Batch(rows, batch.TimeSteps));
             network.Backward();
             long units = o.Crf ? rows.Length : batch.TokenCount; // the CRF's loss is per sentence, the softmax's per token
             return new BatchLoss(loss * units, units, batch.TokenCount);
         },
-        valid is { } v ? () => Score(network, v.Sequences, v.Targets) : null, progress, control);
+        valid is { } v ? () => Score(network, v.Sequences, v.Targets, validCharacters) : null, progress, control);
         return network;
     }
 
@@ -172,7 +213,7 @@ public sealed class SequenceTaggingTrainer : IEstimator<SequenceTaggingModel>
         return result;
     }
 
-    private static (double Loss, double? Accuracy) Score(SequenceTaggerNetwork network, int[][] sequences, int[][] targets)
+    private static (double Loss, double? Accuracy) Score(SequenceTaggerNetwork network, int[][] sequences, int[][] targets, CharacterData? characters)
     {
         double loss = 0;
         long correct = 0, tokens = 0, units = 0;
@@ -180,10 +221,11 @@ public sealed class SequenceTaggingTrainer : IEstimator<SequenceTaggingModel>
         foreach (int[] rows in LengthBuckets.Sorted(sequences.Select(s => s.Length).ToArray(), EvaluationBatchSize))
         {
             var batch = SequenceBatch.Create(sequences, rows);
+            var words = characters?.Batch(rows, batch.TimeSteps);
             long n = crf ? rows.Length : batch.TokenCount;
-            loss += network.Forward(batch, false, TimeMajor(targets, rows, batch.TimeSteps)) * n;
+            loss += network.Forward(batch, false, TimeMajor(targets, rows, batch.TimeSteps), words) * n;
             units += n;
-            int[][] predicted = network.Predict(batch);
+            int[][] predicted = network.Predict(batch, words);
             for (int j = 0; j < rows.Length; j++)
             {
                 int[] gold = targets[rows[j]];
