@@ -31,13 +31,20 @@ internal static class EvaluateCommand
         var separator = CliOptions.Separator();
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
         var plot = PlotOutput.Create("--plot", "Classifier: write the confusion matrix as a heat map to this .png or .svg.");
-        var command = new Command("evaluate", "Score a model on labelled data.") { model, data, inputColumn, labelColumn, targetColumn, beam, separator, plot, json };
+        var history = ForecastCommands.History();
+        var command = new Command("evaluate", "Score a model on labelled data.") { model, data, inputColumn, labelColumn, targetColumn, beam, separator, plot, history, json };
         command.SetAction(p =>
         {
             var file = ModelFile.Read(p.GetRequiredValue(model));
             file.RejectUnless(ModelFile.Classification, p, labelColumn, plot);
             PlotOutput.RequireFolder(p.GetValue(plot), "--plot");
             file.RejectUnless(ModelFile.SequenceToSequence, p, targetColumn, beam);
+            file.RejectUnless(ModelFile.Forecasting, p, history);
+            if (file.Task == ModelFile.Forecasting)
+            {
+                return ForecastCommands.Evaluate(file, p.GetRequiredValue(data), p.GetValue(history), p.GetValue(separator), p.GetValue(json));
+            }
+
             string input = file.RequireTextColumn();
             string path = p.GetRequiredValue(data);
             string? separatorValue = p.GetValue(separator);

@@ -18,6 +18,7 @@ internal sealed class ModelFile
 {
     public const string Classification = "SequenceClassification";
     public const string SequenceToSequence = "SequenceToSequence";
+    public const string Forecasting = "SequenceForecasting";
 
     private ModelFile(ModelZip zip, string task, string networkEntry, OnnxModel network, byte[] networkBytes, OnnxModel? tokenizerGraph, TokenizerSettings? tokenizer)
     {
@@ -37,7 +38,7 @@ internal sealed class ModelFile
     /// <summary>Gets whether the zip carries MLNetRnn's seal (checked when it was read) or not.</summary>
     public ModelIntegrityStatus Integrity => Zip.Integrity;
 
-    /// <summary>Gets <see cref="Classification"/> or <see cref="SequenceToSequence"/>.</summary>
+    /// <summary>Gets <see cref="Classification"/>, <see cref="SequenceToSequence"/> or <see cref="Forecasting"/>.</summary>
     public string Task { get; }
 
     public bool IsClassifier => Task == Classification;
@@ -68,10 +69,10 @@ internal sealed class ModelFile
     /// <summary>Gets the column of tokens the tokenizer writes.</summary>
     public string TokensColumn => TokenizerGraph?.MetadataValue(OnnxMetadata.OutputColumn) ?? "Tokens";
 
-    /// <summary>Gets the token-key column the network reads.</summary>
+    /// <summary>Gets the token-key column the network reads (a forecaster: its window column).</summary>
     public string IdsColumn => Network.MetadataValue(OnnxMetadata.InputColumn) ?? (IsClassifier ? "Features" : "SourceIds");
 
-    /// <summary>Gets the classifier's probability column, or the encoder–decoder's predicted-tokens column.</summary>
+    /// <summary>Gets the classifier's probability column, the encoder–decoder's predicted-tokens column, or the forecaster's forecast column.</summary>
     public string OutputColumn => Network.MetadataValue(OnnxMetadata.OutputColumn) ?? (IsClassifier ? "Score" : "PredictedTokens");
 
     /// <summary>Gets the classifier's predicted-label column.</summary>
@@ -92,7 +93,7 @@ internal sealed class ModelFile
             throw new InvalidDataException($"'{path}' is not a valid MLNetRnn model ({(e.InnerException ?? e).Message}); give a .zip written by 'mlnet-rnn train classify' or 'mlnet-rnn train seq2seq'.", e);
         }
 
-        var network = zip.Graphs.FirstOrDefault(g => g.Model.MetadataValue(OnnxMetadata.Kind) is OnnxMetadata.ClassifierKind or OnnxMetadata.EncoderDecoderKind);
+        var network = zip.Graphs.FirstOrDefault(g => g.Model.MetadataValue(OnnxMetadata.Kind) is OnnxMetadata.ClassifierKind or OnnxMetadata.EncoderDecoderKind or OnnxMetadata.ForecasterKind);
         if (network.Model is null)
         {
             string found = zip.Graphs.Count == 0 ? "no ONNX graph MLNetRnn wrote" : $"only {string.Join(", ", zip.Graphs.Select(g => g.Model.MetadataValue(OnnxMetadata.Kind)))} graphs";
@@ -118,7 +119,8 @@ internal sealed class ModelFile
             }
         }
 
-        return new ModelFile(zip, kind == OnnxMetadata.ClassifierKind ? Classification : SequenceToSequence, network.Entry, network.Model, network.Bytes, tokenizerGraph, tokenizer);
+        string task = kind switch { OnnxMetadata.ClassifierKind => Classification, OnnxMetadata.ForecasterKind => Forecasting, _ => SequenceToSequence };
+        return new ModelFile(zip, task, network.Entry, network.Model, network.Bytes, tokenizerGraph, tokenizer);
     }
 
     /// <summary>Loads the model with ML.NET (what any ML.NET app would run), checking the zip and its seal again on the file it loads.</summary>
@@ -175,6 +177,7 @@ internal sealed class ModelFile
     private static string Describe(string task) => task switch
     {
         Classification => "text classification ('train classify')",
+        Forecasting => "forecasting ('train forecast')",
         _ => "sequence-to-sequence ('train seq2seq')",
     };
 
