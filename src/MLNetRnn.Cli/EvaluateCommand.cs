@@ -32,7 +32,8 @@ internal static class EvaluateCommand
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
         var plot = PlotOutput.Create("--plot", "Classifier: write the confusion matrix as a heat map to this .png or .svg.");
         var tagging = new TagOptions();
-        var command = new Command("evaluate", "Score a model on labelled data.") { model, data, inputColumn, labelColumn, targetColumn, beam, separator, plot, json, tagging.TokenColumn, tagging.TagColumn };
+        var history = ForecastCommands.History();
+        var command = new Command("evaluate", "Score a model on labelled data.") { model, data, inputColumn, labelColumn, targetColumn, beam, separator, plot, history, json, tagging.TokenColumn, tagging.TagColumn };
         command.SetAction(p =>
         {
             var file = ModelFile.Read(p.GetRequiredValue(model));
@@ -40,6 +41,12 @@ internal static class EvaluateCommand
             PlotOutput.RequireFolder(p.GetValue(plot), "--plot");
             file.RejectUnless(ModelFile.SequenceToSequence, p, targetColumn, beam);
             file.RejectUnless(ModelFile.Tagging, p, tagging.TokenColumn, tagging.TagColumn);
+            file.RejectUnless(ModelFile.Forecasting, p, history);
+            if (file.Task == ModelFile.Forecasting)
+            {
+                return ForecastCommands.Evaluate(file, p.GetRequiredValue(data), p.GetValue(history), p.GetValue(separator), p.GetValue(json));
+            }
+
             if (file.IsTagger)
             {
                 return TagCommands.Evaluate(file, p.GetRequiredValue(data), tagging.Read(p, separator), p.GetValue(json)); // data: a CoNLL file

@@ -61,7 +61,13 @@ internal static class ExportCommand
 
         Write("model.onnx", path => OutputFiles.WriteBytes(path, file.NetworkBytes));
         object config;
-        if (file.IsClassifier)
+        if (file.Task == ModelFile.Forecasting)
+        {
+            var (architecture, _, parameters) = ForecastCommands.Describe(file);
+            Write("weights.npz", path => NpzFile.Write(path, parameters.ToStateDict()));
+            config = new { task = file.Task, architecture, inputColumn = file.IdsColumn, outputColumn = file.OutputColumn };
+        }
+        else if (file.IsClassifier)
         {
             var (network, labels, vocabulary) = file.ReadClassifier();
             Write("weights.npz", path => NpzFile.Write(path, network.Parameters.ToStateDict()));

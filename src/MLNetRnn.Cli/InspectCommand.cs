@@ -40,7 +40,12 @@ internal static class InspectCommand
         var steps = Flatten(file.Load(new MLContext(seed: 0), out _)).Select(TypeName).ToList();
         var graphs = file.Zip.Graphs.Select(g => new Graph(g.Entry, g.Model.MetadataValue(Onnx.OnnxMetadata.Kind)!)).ToList();
         Description d;
-        if (file.IsClassifier)
+        if (file.Task == ModelFile.Forecasting)
+        {
+            var (architecture, summary, parameters) = ForecastCommands.Describe(file);
+            d = new Description(Path.GetFullPath(path), file.Task, Integrity(file.Integrity), steps, graphs, null, null, architecture, null, null, null, null, summary, Tensors(parameters));
+        }
+        else if (file.IsClassifier)
         {
             var (network, labels, vocabulary) = file.ReadClassifier();
             d = new Description(Path.GetFullPath(path), file.Task, Integrity(file.Integrity), steps, graphs, file.TextColumn, file.Tokenizer, network.Architecture, vocabulary.Length, null, labels, null,
@@ -110,9 +115,12 @@ internal static class InspectCommand
             }
 
             Console.WriteLine($"architecture: {d.Architecture}");
-            Console.WriteLine(d.Decoding is { } decoding
-                ? $"vocabulary: source {d.Vocabulary} tokens, target {d.TargetVocabulary} tokens; decoding: beam {decoding.BeamSize}, max length {decoding.MaxOutputLength}, length penalty {decoding.LengthPenalty}"
-                : $"vocabulary: {d.Vocabulary} tokens; labels: {string.Join(", ", d.Labels ?? [])}");
+            if (d.Vocabulary is not null) // a forecaster has none
+            {
+                Console.WriteLine(d.Decoding is { } decoding
+                    ? $"vocabulary: source {d.Vocabulary} tokens, target {d.TargetVocabulary} tokens; decoding: beam {decoding.BeamSize}, max length {decoding.MaxOutputLength}, length penalty {decoding.LengthPenalty}"
+                    : $"vocabulary: {d.Vocabulary} tokens; labels: {string.Join(", ", d.Labels ?? [])}");
+            }
         }
 
         if (d.Summary is { } summary)

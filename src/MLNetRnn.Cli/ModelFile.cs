@@ -19,6 +19,7 @@ internal sealed class ModelFile
     public const string Classification = "SequenceClassification";
     public const string SequenceToSequence = "SequenceToSequence";
     public const string Tagging = "SequenceTagging";
+    public const string Forecasting = "SequenceForecasting";
 
     private ModelFile(ModelZip zip, string task, string networkEntry, OnnxModel network, byte[] networkBytes, OnnxModel? tokenizerGraph, TokenizerSettings? tokenizer)
     {
@@ -38,7 +39,7 @@ internal sealed class ModelFile
     /// <summary>Gets whether the zip carries MLNetRnn's seal (checked when it was read) or not.</summary>
     public ModelIntegrityStatus Integrity => Zip.Integrity;
 
-    /// <summary>Gets <see cref="Classification"/>, <see cref="SequenceToSequence"/> or <see cref="Tagging"/>.</summary>
+    /// <summary>Gets <see cref="Classification"/>, <see cref="SequenceToSequence"/>, <see cref="Tagging"/> or <see cref="Forecasting"/>.</summary>
     public string Task { get; }
 
     public bool IsClassifier => Task == Classification;
@@ -71,10 +72,10 @@ internal sealed class ModelFile
     /// <summary>Gets the column of tokens the tokenizer writes.</summary>
     public string TokensColumn => TokenizerGraph?.MetadataValue(OnnxMetadata.OutputColumn) ?? "Tokens";
 
-    /// <summary>Gets the token-key column the network reads.</summary>
+    /// <summary>Gets the token-key column the network reads (a forecaster: its window column).</summary>
     public string IdsColumn => Network.MetadataValue(OnnxMetadata.InputColumn) ?? (IsClassifier ? "Features" : "SourceIds");
 
-    /// <summary>Gets the classifier's probability column, or the encoder–decoder's predicted-tokens column.</summary>
+    /// <summary>Gets the classifier's probability column, the encoder–decoder's predicted-tokens column, or the forecaster's forecast column.</summary>
     public string OutputColumn => Network.MetadataValue(OnnxMetadata.OutputColumn) ?? (IsClassifier ? "Score" : "PredictedTokens");
 
     /// <summary>Gets the classifier's predicted-label column.</summary>
@@ -92,14 +93,14 @@ internal sealed class ModelFile
         }
         catch (InvalidDataException e)
         {
-            throw new InvalidDataException($"'{path}' is not a valid MLNetRnn model ({(e.InnerException ?? e).Message}); give a .zip written by 'mlnet-rnn train classify', 'train seq2seq' or 'train tag'.", e);
+            throw new InvalidDataException($"'{path}' is not a valid MLNetRnn model ({(e.InnerException ?? e).Message}); give a .zip written by 'mlnet-rnn train classify', 'train seq2seq', 'train tag' or 'train forecast'.", e);
         }
 
-        var network = zip.Graphs.FirstOrDefault(g => g.Model.MetadataValue(OnnxMetadata.Kind) is OnnxMetadata.ClassifierKind or OnnxMetadata.EncoderDecoderKind or OnnxMetadata.TaggerKind);
+        var network = zip.Graphs.FirstOrDefault(g => g.Model.MetadataValue(OnnxMetadata.Kind) is OnnxMetadata.ClassifierKind or OnnxMetadata.EncoderDecoderKind or OnnxMetadata.TaggerKind or OnnxMetadata.ForecasterKind);
         if (network.Model is null)
         {
             string found = zip.Graphs.Count == 0 ? "no ONNX graph MLNetRnn wrote" : $"only {string.Join(", ", zip.Graphs.Select(g => g.Model.MetadataValue(OnnxMetadata.Kind)))} graphs";
-            throw new InvalidDataException($"'{path}' is not a valid MLNetRnn model: it holds {found}, no classifier, encoder–decoder or tagger; give a .zip written by 'mlnet-rnn train classify', 'train seq2seq' or 'train tag'.");
+            throw new InvalidDataException($"'{path}' is not a valid MLNetRnn model: it holds {found}, no classifier, encoder–decoder, tagger or forecaster; give a .zip written by 'mlnet-rnn train classify', 'train seq2seq', 'train tag' or 'train forecast'.");
         }
 
         string kind = network.Model.MetadataValue(OnnxMetadata.Kind)!;
@@ -121,7 +122,7 @@ internal sealed class ModelFile
             }
         }
 
-        string task = kind switch { OnnxMetadata.ClassifierKind => Classification, OnnxMetadata.TaggerKind => Tagging, _ => SequenceToSequence };
+        string task = kind switch { OnnxMetadata.ClassifierKind => Classification, OnnxMetadata.TaggerKind => Tagging, OnnxMetadata.ForecasterKind => Forecasting, _ => SequenceToSequence };
         return new ModelFile(zip, task, network.Entry, network.Model, network.Bytes, tokenizerGraph, tokenizer);
     }
 
@@ -183,6 +184,7 @@ internal sealed class ModelFile
     {
         Classification => "text classification ('train classify')",
         Tagging => "token tagging ('train tag')",
+        Forecasting => "forecasting ('train forecast')",
         _ => "sequence-to-sequence ('train seq2seq')",
     };
 

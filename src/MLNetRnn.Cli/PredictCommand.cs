@@ -48,6 +48,11 @@ internal static class PredictCommand
             var file = ModelFile.Read(p.GetRequiredValue(model));
             file.RejectUnless(ModelFile.SequenceToSequence, p, beam, nbest, attention);
             PlotOutput.RequireFolder(p.GetValue(attention), "--attention");
+            if (file.Task == ModelFile.Forecasting)
+            {
+                return ForecastCommands.Predict(file, p.GetValue(data), p.GetValue(separator), p.GetValue(json));
+            }
+
             if (file.IsTagger)
             {
                 return TagCommands.Predict(file, p.GetValue(input), p.GetValue(data), p.GetValue(json)); // --data: one sentence a line

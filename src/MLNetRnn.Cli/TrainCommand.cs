@@ -29,6 +29,7 @@ internal static class TrainCommand
         train.Add(CreateClassify());
         train.Add(TrainSeq2SeqCommand.Create());
         train.Add(TrainTagCommand.Create());
+        train.Add(ForecastCommands.CreateTrain());
         return train;
     }
 

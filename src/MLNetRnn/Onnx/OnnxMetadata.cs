@@ -6,7 +6,7 @@ namespace MLNetRnn.Onnx;
 /// </summary>
 internal static class OnnxMetadata
 {
-    /// <summary>What the graph is: <see cref="TokenizerKind"/>, <see cref="ClassifierKind"/>, <see cref="TaggerKind"/> or <see cref="EncoderDecoderKind"/>.</summary>
+    /// <summary>What the graph is: <see cref="TokenizerKind"/>, <see cref="ClassifierKind"/>, <see cref="TaggerKind"/>, <see cref="EncoderDecoderKind"/> or <see cref="ForecasterKind"/>.</summary>
     public const string Kind = "mlnetrnn.kind";
 
     /// <summary>The layout version of our graphs of that kind; readers refuse newer ones.</summary>
@@ -24,7 +24,7 @@ internal static class OnnxMetadata
     /// <summary>JSON array of the target tokens in id order (encoder–decoder).</summary>
     public const string TargetVocabulary = "mlnetrnn.target_vocabulary";
 
-    /// <summary>JSON of the tokenizer settings (tokenizer graphs) or of the decoding settings (encoder–decoder).</summary>
+    /// <summary>JSON of the tokenizer settings (tokenizer graphs), the decoding settings (encoder–decoder) or the forecast layout (forecaster).</summary>
     public const string Settings = "mlnetrnn.settings";
 
     /// <summary>The column a graph reads (for a tokenizer: the user's text column, before lower-casing).</summary>
@@ -46,6 +46,7 @@ internal static class OnnxMetadata
     public const string ClassifierKind = "sequence-classifier";
     public const string TaggerKind = "sequence-tagger";
     public const string EncoderDecoderKind = "encoder-decoder";
+    public const string ForecasterKind = "recurrent-forecaster";
 
     /// <summary>The current <see cref="FormatVersion"/>.</summary>
     public const int CurrentFormatVersion = 1;

@@ -141,6 +141,15 @@ public sealed class ModelSummary
         return rows.Finish("SequenceToSequence");
     }
 
+    internal static ModelSummary Of(Forecasting.ForecasterNetwork network)
+    {
+        var a = network.Architecture;
+        var rows = new Rows(network.Parameters);
+        rows.AddRecurrent("rnn", network.Rnn, "window");
+        rows.Add("head", "Dense, change of each horizon step from the last value", $"(batch, {a.Horizon})");
+        return rows.Finish("SequenceForecasting");
+    }
+
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
     private readonly record struct RecurrentShape(RecurrentCellType Cell, int Layers, int Directions, int Hidden, float Dropout)

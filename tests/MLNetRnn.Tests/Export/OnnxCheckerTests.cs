@@ -39,6 +39,12 @@ public sealed class OnnxCheckerTests : IDisposable
             Save($"tagger-crf-{crf}", TaggerOnnx.Write(network, ["A", "B", "C", "D"], [.. Enumerable.Range(0, 12).Select(i => $"t{i}")], "Ids", "PredictedTags"));
         }
 
+        foreach (var cell in Enum.GetValues<RecurrentCellType>())
+        {
+            var (network, layout) = MLNetRnn.Tests.Forecasting.ForecasterGraphs.Random(cell, 2, 3);
+            Save($"forecaster-{cell}", MLNetRnn.Forecasting.ForecasterOnnx.Write(network, layout));
+        }
+
         Save("tokenizer", TokenizerOnnx.Build("Text", "Tokens", MLNetRnn.Text.TokenPatterns.WordsKeepPunctuation, []));
         foreach (var (attention, beam) in new (AttentionScore?, int)[] { (AttentionScore.General, 1), (AttentionScore.Additive, 4), (AttentionScore.Dot, 3), (null, 2) })
         {
