@@ -12,8 +12,8 @@ public sealed class CompareOptions
         compare [options]            run every workload in MLNetRnn and PyTorch, alternating, and print the table
           --quick                    1 round, fewer repetitions (a few minutes); default 3 rounds
           --workloads a,b            workloads to run (default all): lstm-small gru-small rnn-small bilstm-2layer
-                                     lstm-large lstm-ragged lstm-padded infer-lstm infer-gru infer-lstm-zip
-                                     infer-lstm-onnx
+                                     lstm-large lstm-ragged lstm-padded lstm-ragged-sparse lstm-padded-sparse
+                                     infer-lstm infer-gru infer-lstm-zip infer-lstm-onnx
           --threads 1,2              thread counts (default 1,2): ours via MLNETRNN_THREADS (each shown; for
                                      infer-lstm-onnx ONNX Runtime's intra-op threads), PyTorch via
                                      torch.set_num_threads (best shown)

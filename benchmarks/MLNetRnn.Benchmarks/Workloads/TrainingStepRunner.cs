@@ -42,6 +42,11 @@ public sealed class TrainingStepRunner : IWorkloadRunner
         _embedding = new Embedding(_store, WorkloadSpec.VocabularySize, spec.EmbeddingSize, random, paddingId: 0, prefix: "embedding.");
         _rnn = new RecurrentStack(_store, spec.Cell, spec.EmbeddingSize, spec.HiddenSize, random, spec.Layers, spec.Bidirectional, 0f, "rnn.");
         _head = new Dense(_store, _rnn.OutputSize, WorkloadSpec.Classes, random, "head.");
+        if (spec.SparseEmbedding)
+        {
+            _embedding.UseSparseUpdates();
+        }
+
         _adam = new Adam(_store, 1e-3f);
         int t = spec.TimeSteps, b = spec.BatchSize, p = _rnn.OutputSize;
         _x = new float[t * b * spec.EmbeddingSize];

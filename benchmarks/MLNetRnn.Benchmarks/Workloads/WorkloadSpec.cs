@@ -38,6 +38,8 @@ public enum LengthKind
 /// <param name="Harness">What runs our side: the engine (default), ONNX Runtime or a loaded ML.NET model.</param>
 /// <param name="PyTorchName">The <c>compare.py</c> workload measured beside it, or null for <paramref name="Name"/>.
 /// Workloads with the same PyTorch name share its measurement (it runs once per round).</param>
+/// <param name="SparseEmbedding">Whether our embedding takes row-sparse, lazy updates (<c>SparseEmbeddingUpdates</c>):
+/// zeroing, clipping and Adam visit only the looked-up rows. PyTorch's side stays dense.</param>
 public sealed record WorkloadSpec(
     string Name,
     RecurrentCellType Cell,
@@ -52,7 +54,8 @@ public sealed record WorkloadSpec(
     double PyTorchReference,
     double TargetSpeedup,
     WorkloadHarness Harness = WorkloadHarness.Engine,
-    string? PyTorchName = null)
+    string? PyTorchName = null,
+    bool SparseEmbedding = false)
 {
     /// <summary>V for every workload.</summary>
     public const int VocabularySize = 10000;
@@ -73,6 +76,11 @@ public sealed record WorkloadSpec(
         new("lstm-large", RecurrentCellType.Lstm, 256, 512, 1, false, 64, 100, LengthKind.Full, false, 10_600, 1.5),
         new("lstm-ragged", RecurrentCellType.Lstm, 64, 128, 1, false, 32, 50, LengthKind.Ragged, false, 0, 0),
         new("lstm-padded", RecurrentCellType.Lstm, 64, 128, 1, false, 32, 50, LengthKind.Padded, false, 0, 0),
+
+        // The ragged pair with row-sparse embedding updates (issue 14): the per-batch cost of Adam and clipping over the
+        // 10,000 × 64 table shrinks to the rows the batch reads. Beside PyTorch's dense runs of the same batches.
+        new("lstm-ragged-sparse", RecurrentCellType.Lstm, 64, 128, 1, false, 32, 50, LengthKind.Ragged, false, 0, 0, PyTorchName: "lstm-ragged", SparseEmbedding: true),
+        new("lstm-padded-sparse", RecurrentCellType.Lstm, 64, 128, 1, false, 32, 50, LengthKind.Padded, false, 0, 0, PyTorchName: "lstm-padded", SparseEmbedding: true),
         new("infer-lstm", RecurrentCellType.Lstm, 64, 128, 1, false, 1, 20, LengthKind.Full, true, 0.77, 5.0),
         new("infer-gru", RecurrentCellType.Gru, 64, 128, 1, false, 1, 20, LengthKind.Full, true, 0.66, 5.0),
 
