@@ -27,6 +27,7 @@ internal static class TrainCommand
         var train = new Command("train", "Train a model on a data file.");
         train.Add(CreateClassify());
         train.Add(TrainSeq2SeqCommand.Create());
+        train.Add(LanguageModelCommands.CreateTrain());
         return train;
     }
 

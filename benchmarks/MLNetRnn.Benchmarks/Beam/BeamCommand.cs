@@ -65,7 +65,7 @@ public static class BeamCommand
             }
         }
 
-        string? root = FindRoot();
+        string? root = FindRoot("datasets", "cmudict", "train.tsv");
         if (root is null)
         {
             Console.Error.WriteLine("datasets/cmudict/train.tsv not found above the current or program directory; run from the repository.");
@@ -169,16 +169,17 @@ public static class BeamCommand
     private static List<(string Word, string[] Phones)> Read(string path, int limit) =>
         [.. File.ReadLines(path).Skip(1).Where(l => l.Length > 0).Take(limit).Select(l => l.Split('\t')).Select(f => (f[0], f[1].Split(' ')))];
 
-    private static string LoadAverage() =>
+    internal static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
-    private static string? FindRoot()
+    /// <summary>The repository folder: the first folder at or above the current or program directory holding <paramref name="file"/>.</summary>
+    internal static string? FindRoot(params string[] file)
     {
         foreach (string start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
         {
             for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
             {
-                if (File.Exists(Path.Combine(dir.FullName, "datasets", "cmudict", "train.tsv")))
+                if (File.Exists(Path.Combine([dir.FullName, .. file])))
                 {
                     return dir.FullName;
                 }

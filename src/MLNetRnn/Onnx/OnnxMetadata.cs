@@ -41,6 +41,9 @@ internal static class OnnxMetadata
     public const string TaggerKind = "sequence-tagger";
     public const string EncoderDecoderKind = "encoder-decoder";
 
+    /// <summary>A language model's step graph (<c>LanguageModelOnnx</c>).</summary>
+    public const string LanguageModelKind = "language-model";
+
     /// <summary>The current <see cref="FormatVersion"/>.</summary>
     public const int CurrentFormatVersion = 1;
 }
