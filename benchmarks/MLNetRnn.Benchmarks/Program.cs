@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Running;
 using MLNetRnn.Benchmarks;
 using MLNetRnn.Benchmarks.Beam;
+using MLNetRnn.Benchmarks.CharLm;
 using MLNetRnn.Benchmarks.Compare;
 using MLNetRnn.Benchmarks.Defaults;
 using MLNetRnn.Benchmarks.MLNetPath;
@@ -11,6 +12,7 @@ using MLNetRnn.Benchmarks.Tagging;
 // dotnet run -c Release --project benchmarks/MLNetRnn.Benchmarks -- compare [--quick] [--json out.json] [--markdown out.md]
 // dotnet run -c Release --project benchmarks/MLNetRnn.Benchmarks -- mlnet-path [--rounds 3] [--epochs 10] [--json out.json] [--markdown out.md]
 // dotnet run -c Release --project benchmarks/MLNetRnn.Benchmarks -- beam [--beam 5] [--threads 1] [--limit N] [--json out.json]
+// dotnet run -c Release --project benchmarks/MLNetRnn.Benchmarks -- charlm [--hidden 512] [--batch 64] [--bptt 100] [--chunks 20] [--threads 2] [--json out.json]
 // dotnet run -c Release --project benchmarks/MLNetRnn.Benchmarks -- serve [--threads 1,4,16] [--seconds 10] [--json out.json] [--markdown out.md]
 // dotnet run -c Release --project benchmarks/MLNetRnn.Benchmarks -- tagging [--epochs 2] [--limit 3000] [--threads 1] [--json out.json]
 // dotnet run -c Release --project benchmarks/MLNetRnn.Benchmarks -- defaults [--seeds 1,2,3] [--configs all] [--json out.json] [--markdown out.md]
@@ -20,6 +22,7 @@ const string usage = """
       compare [options]                   MLNetRnn vs PyTorch on issue 5's workloads; compare --help for options
       mlnet-path [options]                training through ML.NET's IDataView path vs the engine alone; mlnet-path --help
       beam [options]                      decoding speed on CMUdict: one-sentence vs batched beam, greedy, PyTorch greedy; beam --help
+      charlm [options]                    character LSTM language model training speed on Moby-Dick, MLNetRnn vs PyTorch; charlm --help
       serve [options]                     many threads over one loaded model zip: latency, throughput, memory; serve --help
       tagging [options]                   BiLSTM POS tagger on Brown: engine vs PyTorch training tokens/s and accuracy; tagging --help
       defaults [options]                  issue 9: sweep of the classifier's defaults, then the default CLI vs ML.NET's text classifier; defaults --help
@@ -42,6 +45,8 @@ switch (args[0])
         return MLNetPathCommand.Run(args[1..]);
     case "beam":
         return BeamCommand.Run(args[1..]);
+    case "charlm":
+        return CharLmCommand.Run(args[1..]);
     case "serve":
         return ServeCommand.Run(args[1..]);
     case "tagging":

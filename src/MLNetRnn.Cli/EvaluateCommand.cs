@@ -36,6 +36,11 @@ internal static class EvaluateCommand
         var command = new Command("evaluate", "Score a model on labelled data.") { model, data, inputColumn, labelColumn, targetColumn, beam, separator, plot, history, json, tagging.TokenColumn, tagging.TagColumn };
         command.SetAction(p =>
         {
+            if (LanguageModelCommands.IsLanguageModel(p.GetRequiredValue(model)))
+            {
+                return LanguageModelCommands.Evaluate(p.GetRequiredValue(model), p.GetRequiredValue(data), p.GetValue(json));
+            }
+
             var file = ModelFile.Read(p.GetRequiredValue(model));
             file.RejectUnless(ModelFile.Classification, p, labelColumn, plot);
             PlotOutput.RequireFolder(p.GetValue(plot), "--plot");

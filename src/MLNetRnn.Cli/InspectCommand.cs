@@ -36,6 +36,11 @@ internal static class InspectCommand
             return 0;
         }
 
+        if (LanguageModelCommands.IsLanguageModel(path))
+        {
+            return LanguageModelCommands.Inspect(path, json);
+        }
+
         var file = ModelFile.Read(path);
         var steps = Flatten(file.Load(new MLContext(seed: 0), out _)).Select(TypeName).ToList();
         var graphs = file.Zip.Graphs.Select(g => new Graph(g.Entry, g.Model.MetadataValue(Onnx.OnnxMetadata.Kind)!)).ToList();

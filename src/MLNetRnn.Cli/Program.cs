@@ -6,7 +6,7 @@ using MLNetRnn.Cli;
 var verbose = new Option<bool>("--verbose") { Description = "Show stack traces on errors.", Recursive = true };
 var root = new RootCommand("mlnet-rnn: train, evaluate, inspect, export, diagnose and use recurrent sequence models on ML.NET.")
 {
-    verbose, TrainCommand.Create(), EvaluateCommand.Create(), PredictCommand.Create(), InspectCommand.Create(), ExportCommand.Create(), DiagnoseCommand.Create(), BaselineCommand.Create(),
+    verbose, TrainCommand.Create(), EvaluateCommand.Create(), PredictCommand.Create(), InspectCommand.Create(), ExportCommand.Create(), DiagnoseCommand.Create(), BaselineCommand.Create(), GenerateCommand.Create(),
 };
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0)

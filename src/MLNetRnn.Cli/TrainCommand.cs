@@ -30,6 +30,7 @@ internal static class TrainCommand
         train.Add(TrainSeq2SeqCommand.Create());
         train.Add(TrainTagCommand.Create());
         train.Add(ForecastCommands.CreateTrain());
+        train.Add(LanguageModelCommands.CreateTrain());
         return train;
     }
 

@@ -65,7 +65,7 @@ public static class BeamCommand
             }
         }
 
-        string? root = FindRoot();
+        string? root = FindRoot("datasets", "cmudict", "train.tsv");
         if (root is null)
         {
             Console.Error.WriteLine("datasets/cmudict/train.tsv not found above the current or program directory; run from the repository.");
@@ -171,14 +171,14 @@ public static class BeamCommand
     internal static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
-    /// <summary>The repository root: the first folder above the current or program directory that holds <paramref name="marker"/>.</summary>
-    internal static string? FindRoot(string marker = "datasets/cmudict/train.tsv")
+    /// <summary>The repository folder: the first folder at or above the current or program directory holding <paramref name="file"/>.</summary>
+    internal static string? FindRoot(params string[] file)
     {
         foreach (string start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
         {
             for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
             {
-                if (File.Exists(Path.Combine(dir.FullName, marker)))
+                if (File.Exists(Path.Combine([dir.FullName, .. file])))
                 {
                     return dir.FullName;
                 }

@@ -12,9 +12,10 @@ public static class ChildProcess
     /// <param name="fileName">The executable.</param>
     /// <param name="arguments">Its arguments, passed without shell quoting.</param>
     /// <param name="environment">Variables to set (null value: remove) on top of this process's environment.</param>
+    /// <param name="timeout">The longest it may run, default <see cref="Timeout"/>.</param>
     /// <returns>The exit code (-1 after a timeout or when the program cannot start), standard output and standard error.</returns>
     public static (int ExitCode, string Output, string Error) Run(string fileName, IEnumerable<string> arguments,
-        IReadOnlyDictionary<string, string?>? environment = null)
+        IReadOnlyDictionary<string, string?>? environment = null, TimeSpan? timeout = null)
     {
         var info = new ProcessStartInfo(fileName)
         {
@@ -53,11 +54,11 @@ public static class ChildProcess
         {
             var output = process.StandardOutput.ReadToEndAsync();
             var error = process.StandardError.ReadToEndAsync();
-            if (!process.WaitForExit(Timeout))
+            if (!process.WaitForExit(timeout ?? Timeout))
             {
                 process.Kill(entireProcessTree: true);
                 process.WaitForExit();
-                return (-1, output.Result, error.Result + $"\n(killed after {Timeout.TotalMinutes} minutes)");
+                return (-1, output.Result, error.Result + $"\n(killed after {(timeout ?? Timeout).TotalMinutes} minutes)");
             }
 
             return (process.ExitCode, output.Result, error.Result);

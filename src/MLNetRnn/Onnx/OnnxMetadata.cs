@@ -48,6 +48,9 @@ internal static class OnnxMetadata
     public const string EncoderDecoderKind = "encoder-decoder";
     public const string ForecasterKind = "recurrent-forecaster";
 
+    /// <summary>A language model's step graph (<c>LanguageModelOnnx</c>).</summary>
+    public const string LanguageModelKind = "language-model";
+
     /// <summary>The current <see cref="FormatVersion"/>.</summary>
     public const int CurrentFormatVersion = 1;
 }

@@ -28,11 +28,13 @@ internal static class EpochLoop
     /// <param name="validate">Scores the validation set (loss, optional accuracy), or null for none.</param>
     /// <param name="progress">Where per-epoch progress goes, or null.</param>
     /// <param name="control">Checkpoints, resume, cancellation and the bad-batch policy, or null for none.</param>
+    /// <param name="plan">Makes each epoch's batches instead of shuffled length buckets, or null (the language model's
+    /// truncated BPTT reads its chunks in order, one "row" per chunk).</param>
     /// <exception cref="TrainingDivergedException">A loss or gradient was not finite more often than allowed.</exception>
     /// <exception cref="OperationCanceledException">The control's token was cancelled (after a final checkpoint).</exception>
     public static void Run(ParameterStore store, EpochSettings settings, IReadOnlyList<int> lengths, SeededRandom random,
         Func<int[], BatchLoss> trainBatch, Func<(double Loss, double? Accuracy)>? validate, IProgress<TrainingProgress>? progress,
-        TrainingControl? control = null)
+        TrainingControl? control = null, Func<int[][]>? plan = null)
     {
         var run = new RunState(store, settings, random, validate, control);
         run.Resume();
@@ -40,7 +42,7 @@ internal static class EpochLoop
         var trainingTime = new Stopwatch();
         for (; run.Epoch <= settings.Epochs && !run.Finished; run.Epoch++)
         {
-            run.Plan ??= LengthBuckets.Plan(lengths, settings.BatchSize, random);
+            run.Plan ??= plan?.Invoke() ?? LengthBuckets.Plan(lengths, settings.BatchSize, random);
             trainingTime.Start();
             for (; run.Step < run.Plan.Length; run.Step++)
             {

@@ -87,13 +87,7 @@ internal sealed class SequenceClassifierNetwork
         if (_dropped)
         {
             Buffers.Ensure(ref _dropMask, b * p);
-            float keep = 1f / (1f - Architecture.Dropout);
-            for (int i = 0; i < b * p; i++)
-            {
-                _dropMask[i] = _dropoutRandom.NextSingle() < Architecture.Dropout ? 0f : keep;
-            }
-
-            TensorPrimitives.Multiply(pooled, _dropMask.AsSpan(0, b * p), pooled);
+            DropoutMask.Apply(_dropoutRandom, Architecture.Dropout, _dropMask.AsSpan(0, b * p), pooled);
         }
 
         Span<float> logits = _logits.AsSpan(0, b * c);
