@@ -165,12 +165,8 @@ public sealed class SequenceClassificationOptions
             }
         }
 
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(EmbeddingSize, nameof(EmbeddingSize));
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(HiddenSize, nameof(HiddenSize));
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(NumberOfLayers, nameof(NumberOfLayers));
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Epochs, nameof(Epochs));
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(BatchSize, nameof(BatchSize));
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(EarlyStoppingPatience, nameof(EarlyStoppingPatience));
+        OptionChecks.AtLeastOne((nameof(EmbeddingSize), EmbeddingSize), (nameof(HiddenSize), HiddenSize), (nameof(NumberOfLayers), NumberOfLayers),
+            (nameof(Epochs), Epochs), (nameof(BatchSize), BatchSize), (nameof(EarlyStoppingPatience), EarlyStoppingPatience));
         if (!Enum.IsDefined(CellType) || !Enum.IsDefined(Pooling))
         {
             throw new ArgumentOutOfRangeException(nameof(CellType), $"CellType {CellType} or Pooling {Pooling} is not a defined value.");

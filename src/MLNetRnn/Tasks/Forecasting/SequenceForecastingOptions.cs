@@ -117,11 +117,8 @@ public sealed class SequenceForecastingOptions
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(WindowSize, nameof(WindowSize));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Horizon, nameof(Horizon));
         ArgumentOutOfRangeException.ThrowIfNegative(Season, nameof(Season));
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(HiddenSize, nameof(HiddenSize));
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(NumberOfLayers, nameof(NumberOfLayers));
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Epochs, nameof(Epochs));
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(BatchSize, nameof(BatchSize));
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(EarlyStoppingPatience, nameof(EarlyStoppingPatience));
+        OptionChecks.AtLeastOne((nameof(HiddenSize), HiddenSize), (nameof(NumberOfLayers), NumberOfLayers), (nameof(Epochs), Epochs),
+            (nameof(BatchSize), BatchSize), (nameof(EarlyStoppingPatience), EarlyStoppingPatience));
         if (!Enum.IsDefined(CellType))
         {
             throw new ArgumentOutOfRangeException(nameof(CellType), CellType, "CellType is not a defined value; use Lstm, Gru or SimpleRnn.");

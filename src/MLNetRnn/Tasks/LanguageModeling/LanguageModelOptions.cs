@@ -102,18 +102,9 @@ public sealed class LanguageModelOptions
     public void Validate()
     {
         Checkpoint?.Validate();
-        foreach (var (name, value) in new[]
-        {
-            (nameof(EmbeddingSize), EmbeddingSize), (nameof(HiddenSize), HiddenSize), (nameof(NumberOfLayers), NumberOfLayers),
+        OptionChecks.AtLeastOne((nameof(EmbeddingSize), EmbeddingSize), (nameof(HiddenSize), HiddenSize), (nameof(NumberOfLayers), NumberOfLayers),
             (nameof(Bptt), Bptt), (nameof(BatchSize), BatchSize), (nameof(Epochs), Epochs), (nameof(MinCount), MinCount),
-            (nameof(EarlyStoppingPatience), EarlyStoppingPatience),
-        })
-        {
-            if (value < 1)
-            {
-                throw new ArgumentOutOfRangeException(name, value, $"{name} must be at least 1, got {value}.");
-            }
-        }
+            (nameof(EarlyStoppingPatience), EarlyStoppingPatience));
 
         ArgumentOutOfRangeException.ThrowIfNegative(MaxSkippedBatches, nameof(MaxSkippedBatches));
         if (MaxVocabularySize < 5)

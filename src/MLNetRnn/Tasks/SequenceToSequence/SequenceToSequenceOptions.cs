@@ -146,12 +146,9 @@ public sealed class SequenceToSequenceOptions
     {
         Checkpoint?.Validate();
         ArgumentOutOfRangeException.ThrowIfNegative(MaxSkippedBatches, nameof(MaxSkippedBatches));
-        foreach (var (name, value) in new[] { (nameof(EmbeddingSize), EmbeddingSize), (nameof(HiddenSize), HiddenSize), (nameof(EncoderLayers), EncoderLayers),
+        OptionChecks.AtLeastOne((nameof(EmbeddingSize), EmbeddingSize), (nameof(HiddenSize), HiddenSize), (nameof(EncoderLayers), EncoderLayers),
             (nameof(DecoderLayers), DecoderLayers), (nameof(Epochs), Epochs), (nameof(BatchSize), BatchSize), (nameof(EarlyStoppingPatience), EarlyStoppingPatience),
-            (nameof(BeamSize), BeamSize), (nameof(MaxOutputLength), MaxOutputLength) })
-        {
-            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value, name);
-        }
+            (nameof(BeamSize), BeamSize), (nameof(MaxOutputLength), MaxOutputLength));
 
         ArgumentOutOfRangeException.ThrowIfNegative(DecoderHiddenSize, nameof(DecoderHiddenSize));
         foreach (var (name, value) in new[] { (nameof(Dropout), Dropout), (nameof(LabelSmoothing), LabelSmoothing), (nameof(ScheduledSampling), ScheduledSampling) })

@@ -148,12 +148,8 @@ public sealed class SequenceTaggingOptions
             throw new ArgumentException($"The output column '{PredictedTagsColumnName}' must differ from the feature column '{FeatureColumnName}' and the tag column '{TagColumnName}'.", nameof(PredictedTagsColumnName));
         }
 
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(EmbeddingSize, nameof(EmbeddingSize));
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(HiddenSize, nameof(HiddenSize));
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(NumberOfLayers, nameof(NumberOfLayers));
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Epochs, nameof(Epochs));
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(BatchSize, nameof(BatchSize));
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(EarlyStoppingPatience, nameof(EarlyStoppingPatience));
+        OptionChecks.AtLeastOne((nameof(EmbeddingSize), EmbeddingSize), (nameof(HiddenSize), HiddenSize), (nameof(NumberOfLayers), NumberOfLayers),
+            (nameof(Epochs), Epochs), (nameof(BatchSize), BatchSize), (nameof(EarlyStoppingPatience), EarlyStoppingPatience));
         if (!Enum.IsDefined(CellType))
         {
             throw new ArgumentOutOfRangeException(nameof(CellType), CellType, $"CellType {CellType} is not a defined value.");
