@@ -110,7 +110,7 @@ internal static class DiagnoseCommand
             string? written = plotPath is null ? null : PlotOutput.Save(RnnPlots.GradientFlow(results, title), plotPath);
             if (p.GetValue(json))
             {
-                JsonOut.Line(new { cells = results.Select(r => new { cell = CliName(r.Cell), forgetBias = r.ForgetGateBias, length = r.Length, norms = r.Norms.Select(Significant) }) });
+                JsonOut.Line(new { cells = results.Select(r => new { cell = TrainOptions.CellName(r.Cell), forgetBias = r.ForgetGateBias, length = r.Length, norms = r.Norms.Select(Significant) }) });
             }
             else
             {
@@ -166,13 +166,6 @@ internal static class DiagnoseCommand
     }
 
     private static IEnumerable<string> Split(string value) => value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(v => v.ToLowerInvariant());
-
-    private static string CliName(RecurrentCellType cell) => cell switch
-    {
-        RecurrentCellType.SimpleRnn => "rnn",
-        RecurrentCellType.Gru => "gru",
-        _ => "lstm",
-    };
 
     /// <summary>Six significant digits: the norms span dozens of orders of magnitude, so fixed decimals would print zeros.</summary>
     private static double Significant(double value) => double.IsFinite(value) ? double.Parse(value.ToString("G6", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture) : value;

@@ -23,11 +23,8 @@ internal static class LanguageModelCommands
     public static Command CreateTrain()
     {
         var defaults = new LanguageModelOptions();
-        var common = new TrainOptions(defaults.EmbeddingSize, defaults.HiddenSize, defaults.Epochs, defaults.BatchSize);
-        common.Layers.DefaultValueFactory = _ => defaults.NumberOfLayers;
-        common.LearningRate.DefaultValueFactory = _ => defaults.LearningRate;
-        common.Clip.DefaultValueFactory = _ => defaults.ClipNorm;
-        common.Patience.DefaultValueFactory = _ => defaults.EarlyStoppingPatience;
+        var common = new TrainOptions(defaults.EmbeddingSize, defaults.HiddenSize, defaults.Epochs, defaults.BatchSize)
+            .WithDefaults(defaults.CellType, defaults.NumberOfLayers, defaults.Dropout, defaults.LearningRate, defaults.ClipNorm, defaults.EarlyStoppingPatience);
         common.Data.Description = "Training text: a plain UTF-8 file (one sentence a line with --line-mode).";
         common.Validation.Description = "Held-out text file scored after each epoch: enables early stopping, best-weight restore and final perplexity ('none' or no file: all epochs, last weights).";
         common.BatchSize.Description = "Parallel streams the text is cut into (truncated BPTT).";

@@ -38,13 +38,8 @@ internal static class TrainCommand
     {
         // Every default is the library's (SequenceClassificationOptions), chosen by the sweep in benchmarks/ (issue 9).
         var defaults = new SequenceClassificationOptions();
-        var common = new TrainOptions(defaults.EmbeddingSize, defaults.HiddenSize, defaults.Epochs, defaults.BatchSize);
-        common.Cell.DefaultValueFactory = _ => defaults.CellType switch { RecurrentCellType.SimpleRnn => "rnn", RecurrentCellType.Gru => "gru", _ => "lstm" };
-        common.Layers.DefaultValueFactory = _ => defaults.NumberOfLayers;
-        common.Dropout.DefaultValueFactory = _ => defaults.Dropout;
-        common.LearningRate.DefaultValueFactory = _ => defaults.LearningRate;
-        common.Clip.DefaultValueFactory = _ => defaults.ClipNorm;
-        common.Patience.DefaultValueFactory = _ => defaults.EarlyStoppingPatience;
+        var common = new TrainOptions(defaults.EmbeddingSize, defaults.HiddenSize, defaults.Epochs, defaults.BatchSize)
+            .WithDefaults(defaults.CellType, defaults.NumberOfLayers, defaults.Dropout, defaults.LearningRate, defaults.ClipNorm, defaults.EarlyStoppingPatience);
         var textColumn = new Option<string>("--text-column") { DefaultValueFactory = _ => "Text", Description = "Text column." };
         var labelColumn = new Option<string>("--label-column") { DefaultValueFactory = _ => "Label", Description = "Label column." };
         var bidirectional = new Option<bool>("--bidirectional") { DefaultValueFactory = _ => defaults.Bidirectional, Description = $"Also read each text right to left (default {defaults.Bidirectional.ToString().ToLowerInvariant()}; --bidirectional false turns it off)." };
@@ -107,7 +102,7 @@ internal static class TrainCommand
                 options.EmbeddingSize = loaded.Dimension;
             }
 
-            options.SparseEmbeddingUpdates = p.GetValue(sparseUpdates) && (options.PretrainedEmbeddings ?? (object?)options.PretrainedEmbeddingsPath) is not null;
+            options.SparseEmbeddingUpdates = p.GetValue(sparseUpdates) && (options.PretrainedEmbeddings is not null || options.PretrainedEmbeddingsPath is not null);
 
             return Run(common.ReadRun(p), new Columns(p.GetValue(textColumn)!, p.GetValue(labelColumn)!, p.GetValue(maxVocabulary), p.GetValue(minCount), p.GetValue(maxTokens), characters, vectors), options, p.GetValue(plot));
         });

@@ -18,8 +18,9 @@ internal sealed class TrainOptions
     }
 
     /// <summary>Sets the defaults of the network and optimisation options to a task's library defaults.</summary>
-    public TrainOptions WithDefaults(int layers, float dropout, float learningRate, float clip, int patience)
+    public TrainOptions WithDefaults(RecurrentCellType cell, int layers, float dropout, float learningRate, float clip, int patience)
     {
+        Cell.DefaultValueFactory = _ => CellName(cell);
         Layers.DefaultValueFactory = _ => layers;
         Dropout.DefaultValueFactory = _ => dropout;
         LearningRate.DefaultValueFactory = _ => learningRate;
@@ -137,6 +138,14 @@ internal sealed class TrainOptions
         "rnn" => RecurrentCellType.SimpleRnn,
         "gru" => RecurrentCellType.Gru,
         _ => RecurrentCellType.Lstm,
+    };
+
+    /// <summary>The <c>--cell</c> name of a cell: the inverse of <see cref="CellType"/>.</summary>
+    public static string CellName(RecurrentCellType cell) => cell switch
+    {
+        RecurrentCellType.SimpleRnn => "rnn",
+        RecurrentCellType.Gru => "gru",
+        _ => "lstm",
     };
 
     /// <summary>The files and run settings of a <c>train</c> subcommand.</summary>

@@ -26,7 +26,7 @@ internal static class TrainTagCommand
     {
         var defaults = new SequenceTaggingOptions();
         var common = new TrainOptions(defaults.EmbeddingSize, defaults.HiddenSize, defaults.Epochs, defaults.BatchSize)
-            .WithDefaults(defaults.NumberOfLayers, defaults.Dropout, defaults.LearningRate, defaults.ClipNorm, defaults.EarlyStoppingPatience);
+            .WithDefaults(defaults.CellType, defaults.NumberOfLayers, defaults.Dropout, defaults.LearningRate, defaults.ClipNorm, defaults.EarlyStoppingPatience);
         common.Data.Description = "Training CoNLL file: one token and its tag per line (tab-separated), a blank line after each sentence.";
         common.Validation.Description = "Validation CoNLL file: enables early stopping, best-weight restore and final validation metrics. Default none: all epochs, last weights.";
         var columns = new TagOptions();

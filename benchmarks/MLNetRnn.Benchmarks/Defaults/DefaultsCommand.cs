@@ -52,7 +52,8 @@ public static class DefaultsCommand
         string[] datasetNames = Value("--datasets", string.Join(',', SweepDataset.All.Select(d => d.Name))).Split(',');
         var datasets = datasetNames.Select(n => SweepDataset.All.SingleOrDefault(d => d.Name == n) ?? throw new ArgumentException($"Unknown dataset '{n}'.")).ToList();
         var grid = configs == "all" ? SweepConfig.Grid : [.. configs.Split(',').Select(n => SweepConfig.Grid.SingleOrDefault(c => c.Name == n) ?? throw new ArgumentException($"Unknown configuration '{n}'."))];
-        string root = RepositoryRoot();
+        string root = Beam.BeamCommand.FindRoot("MLNetRnn.sln")
+            ?? throw new DirectoryNotFoundException("Run from inside the repository (MLNetRnn.sln not found above the current folder).");
 
         var report = new DefaultsReport(seeds, datasets);
         if (!args.Contains("--no-sweep"))
@@ -185,18 +186,5 @@ public static class DefaultsCommand
         }
 
         return JsonDocument.Parse(output.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "MLNetRnn.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("Run from inside the repository (MLNetRnn.sln not found above the current folder).");
     }
 }

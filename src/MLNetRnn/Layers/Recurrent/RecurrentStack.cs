@@ -182,14 +182,7 @@ public sealed class RecurrentStack : ITwoPartWork
             if (_usedDropout && l < NumberOfLayers - 1)
             {
                 Buffers.Ensure(ref _masks[l], n * dh);
-                Span<float> mask = _masks[l].AsSpan(0, n * dh);
-                float keep = 1f / (1f - Dropout);
-                for (int i = 0; i < mask.Length; i++)
-                {
-                    mask[i] = _dropoutRandom.NextSingle() < Dropout ? 0f : keep;
-                }
-
-                TensorPrimitives.Multiply(y, mask, y);
+                DropoutMask.Apply(_dropoutRandom, Dropout, _masks[l].AsSpan(0, n * dh), y);
             }
 
             _layerInput = _layerOut[l];

@@ -127,14 +127,7 @@ internal sealed class Seq2SeqNetwork : IStepDecoder
         if (_dropped)
         {
             Buffers.Ensure(ref _mask, rows * CombinedSize);
-            float keep = 1f / (1f - Architecture.Dropout);
-            Span<float> mask = _mask.AsSpan(0, rows * CombinedSize);
-            for (int i = 0; i < mask.Length; i++)
-            {
-                mask[i] = _dropoutRandom.NextSingle() < Architecture.Dropout ? 0f : keep;
-            }
-
-            TensorPrimitives.Multiply(combined, mask, combined);
+            DropoutMask.Apply(_dropoutRandom, Architecture.Dropout, _mask.AsSpan(0, rows * CombinedSize), combined);
         }
 
         int v = Architecture.TargetVocabularySize;

@@ -103,13 +103,7 @@ internal sealed class SequenceTaggerNetwork
         if (_dropped)
         {
             Buffers.Ensure(ref _dropMask, t * b * p);
-            float keep = 1f / (1f - Architecture.Dropout);
-            for (int i = 0; i < t * b * p; i++)
-            {
-                _dropMask[i] = _dropoutRandom.NextSingle() < Architecture.Dropout ? 0f : keep;
-            }
-
-            TensorPrimitives.Multiply(output, _dropMask.AsSpan(0, t * b * p), output);
+            DropoutMask.Apply(_dropoutRandom, Architecture.Dropout, _dropMask.AsSpan(0, t * b * p), output);
         }
 
         Span<float> emissions = _emissions.AsSpan(0, t * b * k);
