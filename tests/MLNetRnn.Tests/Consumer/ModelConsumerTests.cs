@@ -75,12 +75,15 @@ public sealed class ModelConsumerTests : IDisposable
         }
     }
 
-    [Fact]
-    public void CliTrainedClassifier_PlainMLNetApp_GivesTheEnginesProbabilitiesAndLabels()
+    [Theory]
+    [InlineData(false)] // a small embedding learnt from scratch
+    [InlineData(true)]  // the CLI's defaults: the built-in GloVe vectors, their 20,000 words in the vocabulary
+    public void CliTrainedClassifier_PlainMLNetApp_GivesTheEnginesProbabilitiesAndLabels(bool builtInVectors)
     {
         string zip = Path.Combine(_dir, "cli.zip");
-        var (code, _, stderr) = MLNetRnn.Tests.Cli.CliProcess.Run("train", "classify", "--data", Sentiment.Dataset("train.tsv"), "--model", zip,
-            "--epochs", "1", "--embedding", "8", "--hidden", "8", "--bidirectional", "--cell", "gru");
+        string[] sizes = builtInVectors ? [] : ["--embedding", "8", "--hidden", "8"];
+        var (code, _, stderr) = MLNetRnn.Tests.Cli.CliProcess.Run(["train", "classify", "--data", Sentiment.Dataset("train.tsv"), "--model", zip,
+            "--epochs", "1", "--bidirectional", "--cell", "gru", .. sizes]);
         Assert.True(code == 0, stderr);
 
         var rows = ModelConsumerProcess.Score(zip, Sentiment.Dataset("test.tsv"), "Score", "PredictedLabel");
