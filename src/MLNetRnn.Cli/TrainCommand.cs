@@ -68,12 +68,13 @@ internal static class TrainCommand
         var sparseUpdates = new Option<bool>("--sparse-embedding-updates")
         {
             DefaultValueFactory = _ => true,
-            Description = "With word vectors: Adam updates only the embedding rows each batch looks up (lazy, as PyTorch's SparseAdam), so a 20,000-word table costs what the batch's words cost (default true; false: dense Adam).",
+            Description = "With word vectors: Adam updates only the embedding rows each batch looks up (lazy, as PyTorch's SparseAdam), so a 20,000-word table costs what the batch's words cost (default true, but false with --distributed, which does not support them; false: dense Adam).",
         };
+        var distributed = DistributedTraining.Create();
         var plot = PlotOutput.Create("--plot", "Write the training curves (loss, validation loss and accuracy per epoch) to this .png or .svg.");
         var command = common.AddTo(
             new Command("classify", "Train a text classifier (tokenize → vocabulary → RNN/LSTM/GRU → softmax)."),
-            textColumn, labelColumn, level, bidirectional, pooling, tokenDropout, maxVocabulary, minCount, maxTokens, glove, freeze, gloveWords, sparseUpdates, plot);
+            textColumn, labelColumn, level, bidirectional, pooling, tokenDropout, maxVocabulary, minCount, maxTokens, glove, freeze, gloveWords, sparseUpdates, distributed, plot);
         command.SetAction(p =>
         {
             var options = new SequenceClassificationOptions
@@ -102,9 +103,14 @@ internal static class TrainCommand
                 options.EmbeddingSize = loaded.Dimension;
             }
 
-            options.SparseEmbeddingUpdates = p.GetValue(sparseUpdates) && (options.PretrainedEmbeddings is not null || options.PretrainedEmbeddingsPath is not null);
+            // Sparse updates are off by default in a distributed run (they would fail there); asked for explicitly, the trainer says why not.
+            bool sparse = p.GetValue(sparseUpdates) && (!p.GetValue(distributed) || CliOptions.Given(p, sparseUpdates));
+            options.SparseEmbeddingUpdates = sparse && (options.PretrainedEmbeddings is not null || options.PretrainedEmbeddingsPath is not null);
 
-            return Run(common.ReadRun(p), new Columns(p.GetValue(textColumn)!, p.GetValue(labelColumn)!, p.GetValue(maxVocabulary), p.GetValue(minCount), p.GetValue(maxTokens), characters, vectors), options, p.GetValue(plot));
+            var run = common.ReadRun(p);
+            var group = DistributedTraining.Start(p.GetValue(distributed));
+            options.DataParallelGroup = group;
+            return DistributedTraining.Finish(group, Run(run, new Columns(p.GetValue(textColumn)!, p.GetValue(labelColumn)!, p.GetValue(maxVocabulary), p.GetValue(minCount), p.GetValue(maxTokens), characters, vectors), options, p.GetValue(plot)));
         });
         return command;
     }
@@ -146,6 +152,11 @@ internal static class TrainCommand
             };
             return trainer.Fit(trainIds);
         }, options.Epochs, s.Json);
+        if (!DistributedTraining.WritesFiles(options.DataParallelGroup))
+        {
+            return 0; // process 0 saves the model (every process holds the same weights)
+        }
+
         var toLabelText = ml.Transforms.Conversion.MapKeyToValue(classifier.PredictedLabelColumnName).Fit(classifier.Transform(trainIds));
         OutputFiles.SaveModel(ml, prefix.Append(classifier).Append(toLabelText), c.Text, s.Model);
         s.Finish();
@@ -157,7 +168,7 @@ internal static class TrainCommand
         TrainingRun.Summary(s.Json, s.Model, stats, rows, classifier.ParameterCount,
             [("vocabulary", classifier.Architecture.VocabularySize), ("labels", classifier.Labels), ("level", c.Characters ? "char" : "word"),
                 ("embeddings", WordVectors.Json(options)),
-                ("heldOutValidation", HeldOutReport.Json(classifier))], metrics);
+                ("heldOutValidation", HeldOutReport.Json(classifier))], metrics, options.DataParallelGroup);
         if (!s.Json && HeldOutReport.Line(classifier) is { } line)
         {
             Console.WriteLine(line);

@@ -59,14 +59,21 @@ internal static class TrainingRun
 
     /// <summary>
     /// Prints the final summary: with <paramref name="json"/> one object with "model", "epochs", "seconds",
-    /// "tokensPerSecond", "rows", "parameters", the task's <paramref name="details"/> and "validation" (metrics or null).
+    /// "tokensPerSecond", "rows", "parameters", the task's <paramref name="details"/>, "distributed" (with
+    /// <paramref name="group"/>: <see cref="DistributedTraining.Json"/>) and "validation" (metrics or null).
     /// </summary>
-    public static void Summary(bool json, string modelPath, Stats stats, int rows, int parameters, IEnumerable<(string Name, object? Value)> details, object? validation)
+    public static void Summary(bool json, string modelPath, Stats stats, int rows, int parameters, IEnumerable<(string Name, object? Value)> details, object? validation,
+        DataParallelGroup? group = null)
     {
         string path = Path.GetFullPath(modelPath);
         if (!json)
         {
             Console.WriteLine($"saved {path}: {stats.Epochs} epochs in {stats.Seconds:F1} s, {stats.TokensPerSecond:N0} tokens/s, {parameters:N0} parameters");
+            if (DistributedTraining.Line(group) is { } line)
+            {
+                Console.WriteLine(line);
+            }
+
             if (validation is not null)
             {
                 Console.WriteLine($"validation: {validation}");
@@ -83,6 +90,11 @@ internal static class TrainingRun
         foreach (var (name, value) in details)
         {
             summary[name] = value;
+        }
+
+        if (group is not null)
+        {
+            summary["distributed"] = DistributedTraining.Json(group);
         }
 
         summary["validation"] = validation;

@@ -7,7 +7,11 @@ namespace MLNetRnn.Training;
 /// <summary>The settings of <see cref="EpochLoop.Run"/>, taken from a trainer's options.</summary>
 internal sealed record EpochSettings(int Epochs, int BatchSize, float LearningRate, float ClipNorm, int Patience, float LearningRateDecay);
 
-/// <summary>What one training batch contributes: its loss summed over its units (rows or tokens), the unit count, and the tokens read.</summary>
+/// <summary>
+/// What one training batch contributes: its loss summed over its units (rows or tokens), the unit count, and the tokens
+/// read. The gradient the batch leaves must be that of <c>LossSum / Units</c> (the batch's mean loss): a data-parallel
+/// run (<see cref="DataParallelGroup"/>) weights each process's gradient by its units on that understanding.
+/// </summary>
 internal readonly record struct BatchLoss(double LossSum, long Units, long Tokens);
 
 /// <summary>
@@ -16,7 +20,9 @@ internal readonly record struct BatchLoss(double LossSum, long Units, long Token
 /// scorer, early stopping on validation loss (best weights restored at the end) and, on a plateau, a restart from the
 /// best weights with a smaller learning rate; progress after every epoch. With a <see cref="TrainingControl"/> it also
 /// saves checkpoints (every epoch end, every N steps or minutes, on cancellation), resumes from one exactly, and stops
-/// on a non-finite loss or gradient (or skips a bounded number of such batches).
+/// on a non-finite loss or gradient (or skips a bounded number of such batches). With a <see cref="DataParallelGroup"/>
+/// of several processes in the control, each process trains on its shard of every batch and the gradients are summed
+/// (<see cref="DataParallelStep"/>); only process 0 writes checkpoints.
 /// </summary>
 internal static class EpochLoop
 {
@@ -24,38 +30,63 @@ internal static class EpochLoop
     /// <param name="settings">Epochs, batch size, learning rate, clip norm (0 = off), patience, plateau decay (1 = off).</param>
     /// <param name="lengths">Each training row's length, for bucketing.</param>
     /// <param name="random">The seeded source of the batch order.</param>
-    /// <param name="trainBatch">Runs forward and backward on the given rows (gradients are zero on entry).</param>
+    /// <param name="trainBatch">Runs forward and backward on the given rows (gradients are zero on entry); in a data-parallel
+    /// group, on this process's shard of each batch.</param>
     /// <param name="validate">Scores the validation set (loss, optional accuracy), or null for none.</param>
     /// <param name="progress">Where per-epoch progress goes, or null.</param>
     /// <param name="control">Checkpoints, resume, cancellation and the bad-batch policy, or null for none.</param>
     /// <param name="plan">Makes each epoch's batches instead of shuffled length buckets, or null (the language model's
     /// truncated BPTT reads its chunks in order, one "row" per chunk).</param>
+    /// <param name="beforeBatch">Called with each whole batch's rows before <paramref name="trainBatch"/>, or null: per-row
+    /// draws from <paramref name="random"/> belong here, so that in a data-parallel group every process draws what a single
+    /// process would (its stream, which orders the batches, stays in step) and each row gets a single process's draws.</param>
     /// <exception cref="TrainingDivergedException">A loss or gradient was not finite more often than allowed.</exception>
     /// <exception cref="OperationCanceledException">The control's token was cancelled (after a final checkpoint).</exception>
     public static void Run(ParameterStore store, EpochSettings settings, IReadOnlyList<int> lengths, SeededRandom random,
         Func<int[], BatchLoss> trainBatch, Func<(double Loss, double? Accuracy)>? validate, IProgress<TrainingProgress>? progress,
-        TrainingControl? control = null, Func<int[][]>? plan = null)
+        TrainingControl? control = null, Func<int[][]>? plan = null, Action<int[]>? beforeBatch = null)
     {
         var run = new RunState(store, settings, random, validate, control);
         run.Resume();
+        var group = control?.DataParallel is { Size: > 1 } g ? g : null;
+        if (group is not null)
+        {
+            DataParallelStep.OffsetDropoutStreams(control!.Randoms, group.Rank);
+            DataParallelStep.RequireSame(group, store, run.Optimizer.StepCount, random, control.DataSha256, "at the start", run.CheckpointPath is { } c && control.Checkpoint!.Resume ? c : null);
+        }
+
         var clock = Stopwatch.StartNew();
         var trainingTime = new Stopwatch();
+        bool cancelNext = false;
         for (; run.Epoch <= settings.Epochs && !run.Finished; run.Epoch++)
         {
             run.Plan ??= plan?.Invoke() ?? LengthBuckets.Plan(lengths, settings.BatchSize, random);
             trainingTime.Start();
             for (; run.Step < run.Plan.Length; run.Step++)
             {
-                if (control?.Cancellation.IsCancellationRequested == true)
+                long started = Stopwatch.GetTimestamp();
+                if (group is null ? control?.Cancellation.IsCancellationRequested == true : cancelNext)
                 {
                     run.SaveCheckpoint(clock.Elapsed + run.ElapsedBefore, trainingTime.Elapsed);
                     throw new OperationCanceledException(
                         $"Training was cancelled at epoch {run.Epoch}, step {run.Step + 1}" + (run.CheckpointPath is { } c ? $"; its state is in checkpoint '{c}', from which a run with the same settings and data continues." : "."),
-                        control.Cancellation);
+                        control!.Cancellation);
                 }
 
+                int[] rows = run.Plan[run.Step];
                 store.ZeroGrad();
-                var batch = trainBatch(run.Plan[run.Step]);
+                beforeBatch?.Invoke(rows);
+                BatchLoss batch;
+                if (group is null)
+                {
+                    batch = trainBatch(rows);
+                }
+                else
+                {
+                    // A process's cancellation travels with this step's sums; every process stops before the next step.
+                    (batch, cancelNext) = DataParallelStep.Train(group, store, rows, trainBatch, control!.Cancellation.IsCancellationRequested);
+                }
+
                 float norm = settings.ClipNorm > 0f ? GradientClipping.ClipByGlobalNorm(store, settings.ClipNorm) : FiniteOrNaN(store.Gradients);
                 if (!double.IsFinite(batch.LossSum) || !float.IsFinite(norm))
                 {
@@ -73,6 +104,7 @@ internal static class EpochLoop
                 run.Units += batch.Units;
                 run.Tokens += batch.Tokens;
                 run.Optimizer.Step();
+                group?.RecordStep(Stopwatch.GetElapsedTime(started));
                 control?.AfterStep?.Invoke(run.Epoch, run.Step + 1);
                 if (run.CheckpointDue())
                 {
@@ -107,6 +139,10 @@ internal static class EpochLoop
             run.Epoch++;
             run.SaveCheckpoint(clock.Elapsed + run.ElapsedBefore, trainingTime.Elapsed);
             run.Epoch--;
+            if (group is not null)
+            {
+                DataParallelStep.RequireSame(group, store, run.Optimizer.StepCount, random, control!.DataSha256, $"after epoch {run.Epoch}", null);
+            }
         }
 
         run.Stopping?.RestoreBest(store.Values);
@@ -232,7 +268,7 @@ internal static class EpochLoop
 
         public void SaveCheckpoint(TimeSpan elapsed, TimeSpan trainingTime)
         {
-            if (control?.Checkpoint is not { } c)
+            if (control?.Checkpoint is not { } c || control.DataParallel is { Rank: > 0 })
             {
                 return;
             }

@@ -17,6 +17,8 @@ namespace MLNetRnn.Training;
 /// <param name="Cancellation">Stops training at the next step boundary, after a final checkpoint.</param>
 /// <param name="History">The run's history list, which a resumed run refills with the epochs done before.</param>
 /// <param name="AfterStep">Called after each optimizer step with the epoch and the step within it (tests stop runs at exact steps).</param>
+/// <param name="DataParallel">The processes this run trains with, or null for this one alone. Every stream in
+/// <paramref name="Randoms"/> after the first must be a per-row noise stream (dropout): a process other than 0 offsets them by its rank.</param>
 internal sealed record TrainingControl(
     string Task,
     string Settings,
@@ -26,7 +28,8 @@ internal sealed record TrainingControl(
     int MaxSkippedBatches,
     CancellationToken Cancellation,
     List<TrainingProgress>? History,
-    Action<int, int>? AfterStep = null)
+    Action<int, int>? AfterStep = null,
+    DataParallelGroup? DataParallel = null)
 {
     /// <summary>A digest of token-id rows and their targets, to recognise the same data on resume.</summary>
     public static string Digest(params IEnumerable<int[]>?[] parts)

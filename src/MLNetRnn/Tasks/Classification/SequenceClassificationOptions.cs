@@ -139,6 +139,15 @@ public sealed class SequenceClassificationOptions
     /// </summary>
     public CancellationToken CancellationToken { get; set; }
 
+    /// <summary>
+    /// Gets or sets the processes to train with, one <see cref="Training.DataParallelGroup"/> per process of a data-parallel
+    /// run (for MPI: <c>MLNetRnn.Mpi.MpiDataParallelGroup</c>), or null (the default) to train in this process alone.
+    /// Every process fits the same data with the same options; each computes its share of every batch, and process 0
+    /// alone writes checkpoints. With dropout 0 the result equals a single process's with the same
+    /// <see cref="BatchSize"/> within float rounding; see <see cref="Training.DataParallelGroup"/>. Not with <see cref="SparseEmbeddingUpdates"/>.
+    /// </summary>
+    public DataParallelGroup? DataParallelGroup { get; set; }
+
     /// <summary>Gets or sets a callback after each optimizer step (epoch, step within it): a test seam to stop runs at exact steps.</summary>
     internal Action<int, int>? AfterStep { get; set; }
 
@@ -152,10 +161,15 @@ public sealed class SequenceClassificationOptions
 
     /// <summary>Throws when a setting is out of range, naming it and its value.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A size, count, rate or fraction is out of range.</exception>
-    /// <exception cref="ArgumentException">A column name is empty.</exception>
+    /// <exception cref="ArgumentException">A column name is empty, or <see cref="SparseEmbeddingUpdates"/> is combined with a <see cref="DataParallelGroup"/> of several processes.</exception>
     public void Validate()
     {
         Checkpoint?.Validate();
+        if (SparseEmbeddingUpdates && DataParallelGroup is { Size: > 1 })
+        {
+            throw new ArgumentException($"SparseEmbeddingUpdates cannot be combined with a DataParallelGroup of {DataParallelGroup.Size} processes (each would update only the rows its own shard looked up); set SparseEmbeddingUpdates to false.", nameof(SparseEmbeddingUpdates));
+        }
+
         ArgumentOutOfRangeException.ThrowIfNegative(MaxSkippedBatches, nameof(MaxSkippedBatches));
         foreach (var (name, value) in new[] { (nameof(LabelColumnName), LabelColumnName), (nameof(FeatureColumnName), FeatureColumnName), (nameof(PredictedLabelColumnName), PredictedLabelColumnName), (nameof(ScoreColumnName), ScoreColumnName) })
         {

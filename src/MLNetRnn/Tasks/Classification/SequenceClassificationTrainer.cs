@@ -168,21 +168,17 @@ public sealed class SequenceClassificationTrainer : IEstimator<SequenceClassific
             string.Create(CultureInfo.InvariantCulture, $"{network.Architecture}, batch {o.BatchSize}, learning rate {o.LearningRate:R}, clip {o.ClipNorm:R}, patience {o.EarlyStoppingPatience}, seed {o.Seed}, frozen embedding {o.FreezeEmbeddings}, validation {valid is not null}") + TokenDropoutSetting(o.TokenDropout)
                 + (o.SparseEmbeddingUpdates ? ", sparse embedding updates" : string.Empty),
             TrainingControl.Digest(sequences, [targets], valid?.Sequences, valid is { } vt ? [vt.Targets] : null),
-            [random, .. network.RandomStreams], o.Checkpoint, o.MaxSkippedBatches, o.CancellationToken, history, o.AfterStep);
+            [random, .. network.RandomStreams], o.Checkpoint, o.MaxSkippedBatches, o.CancellationToken, history, o.AfterStep, o.DataParallelGroup);
         int[][] read = o.TokenDropout > 0f ? (int[][])sequences.Clone() : sequences; // rows as the network reads them this batch
         EpochLoop.Run(network.Parameters, settings, sequences.Select(s => s.Length).ToArray(), random, rows =>
         {
-            if (o.TokenDropout > 0f)
-            {
-                DropTokens(sequences, read, rows, o.TokenDropout, random);
-            }
-
             var batch = SequenceBatch.Create(read, rows);
             double loss = network.Forward(batch, true, rows.Select(r => targets[r]).ToArray(), default);
             network.Backward();
             return new BatchLoss(loss * rows.Length, rows.Length, batch.TokenCount);
         },
-        valid is { } v ? () => Score(network, v.Sequences, v.Targets) : null, progress, control);
+        valid is { } v ? () => Score(network, v.Sequences, v.Targets) : null, progress, control,
+        beforeBatch: o.TokenDropout > 0f ? rows => DropTokens(sequences, read, rows, o.TokenDropout, random) : null); // the whole batch's draws, in every process
     }
 
     /// <summary>Writes into <paramref name="read"/> a copy of each of <paramref name="rows"/> in which every token is <c>&lt;UNK&gt;</c> with probability <paramref name="p"/>.</summary>

@@ -137,7 +137,7 @@ public sealed class SequenceForecastingTrainer : IEstimator<SequenceForecastingM
         var network = new ForecasterNetwork(new ForecasterArchitecture(o.CellType, layout.FeaturesPerStep, o.HiddenSize, o.NumberOfLayers, o.Dropout, layout.Window, layout.Horizon), random);
         var settings = new EpochSettings(o.Epochs, o.BatchSize, o.LearningRate, o.ClipNorm, o.EarlyStoppingPatience, 1f);
         var control = new TrainingControl("SequenceForecasting", $"{network.Architecture}, seed {o.Seed}", string.Empty,
-            [random, .. network.RandomStreams], null, 0, o.CancellationToken, history);
+            [random, .. network.RandomStreams], null, 0, o.CancellationToken, history, DataParallel: o.DataParallelGroup);
         EpochLoop.Run(network.Parameters, settings, Enumerable.Repeat(layout.Window, training.Length).ToArray(), random, rows =>
         {
             var (x, targets) = Batch(layout, z, [.. rows.Select(i => training[i])], true);

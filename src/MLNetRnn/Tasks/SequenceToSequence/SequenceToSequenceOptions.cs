@@ -132,6 +132,15 @@ public sealed class SequenceToSequenceOptions
     /// <summary>Gets or sets a callback after each optimizer step (epoch, step within it): a test seam to stop runs at exact steps.</summary>
     internal Action<int, int>? AfterStep { get; set; }
 
+    /// <summary>
+    /// Gets or sets the processes to train with, one <see cref="Training.DataParallelGroup"/> per process of a data-parallel
+    /// run (for MPI: <c>MLNetRnn.Mpi.MpiDataParallelGroup</c>), or null (the default) to train in this process alone.
+    /// Every process fits the same data with the same options; each computes its share of every batch, and process 0 alone writes checkpoints. With dropout 0
+    /// the result equals a single process's with the same <see cref="BatchSize"/> within float rounding; see
+    /// <see cref="Training.DataParallelGroup"/>. Not with <see cref="ScheduledSampling"/> (its draws depend on each process's own predictions).
+    /// </summary>
+    public DataParallelGroup? DataParallelGroup { get; set; }
+
     /// <summary>A copy, so a trainer is not changed by later edits of the caller's object.</summary>
     internal SequenceToSequenceOptions Clone()
     {
@@ -142,9 +151,15 @@ public sealed class SequenceToSequenceOptions
 
     /// <summary>Throws when a setting is out of range, naming it and its value.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A size, count, rate or probability is out of range.</exception>
+    /// <exception cref="ArgumentException">Dot attention's sizes do not fit, or <see cref="ScheduledSampling"/> is combined with a <see cref="DataParallelGroup"/> of several processes.</exception>
     public void Validate()
     {
         Checkpoint?.Validate();
+        if (ScheduledSampling > 0f && DataParallelGroup is { Size: > 1 })
+        {
+            throw new ArgumentException($"ScheduledSampling ({ScheduledSampling}) cannot be combined with a DataParallelGroup of {DataParallelGroup.Size} processes: its draws follow each process's own predictions, so the processes' batch order would drift apart. Set ScheduledSampling to 0 for a distributed run.", nameof(ScheduledSampling));
+        }
+
         ArgumentOutOfRangeException.ThrowIfNegative(MaxSkippedBatches, nameof(MaxSkippedBatches));
         OptionChecks.AtLeastOne((nameof(EmbeddingSize), EmbeddingSize), (nameof(HiddenSize), HiddenSize), (nameof(EncoderLayers), EncoderLayers),
             (nameof(DecoderLayers), DecoderLayers), (nameof(Epochs), Epochs), (nameof(BatchSize), BatchSize), (nameof(EarlyStoppingPatience), EarlyStoppingPatience),

@@ -127,7 +127,7 @@ public sealed class SequenceToSequenceTrainer : IEstimator<SequenceToSequenceMod
             string.Create(CultureInfo.InvariantCulture,
                 $"{network.Architecture}, batch {o.BatchSize}, learning rate {o.LearningRate:R}, decay {o.LearningRateDecay:R}, clip {o.ClipNorm:R}, patience {o.EarlyStoppingPatience}, label smoothing {o.LabelSmoothing:R}, scheduled sampling {o.ScheduledSampling:R}, seed {o.Seed}, validation {valid is not null}"),
             TrainingControl.Digest(sources, targets, valid?.Sources, valid?.Targets),
-            [random, .. network.RandomStreams], o.Checkpoint, o.MaxSkippedBatches, o.CancellationToken, history, o.AfterStep);
+            [random, .. network.RandomStreams], o.Checkpoint, o.MaxSkippedBatches, o.CancellationToken, history, o.AfterStep, o.DataParallelGroup);
         EpochLoop.Run(network.Parameters, settings, sources.Select(s => s.Length).ToArray(), random, rows =>
         {
             var batch = Seq2SeqBatch.Create(sources, targets, rows, vocabulary.BeginId, vocabulary.EndId);

@@ -109,6 +109,15 @@ public sealed class SequenceTaggingOptions
     /// </summary>
     public CancellationToken CancellationToken { get; set; }
 
+    /// <summary>
+    /// Gets or sets the processes to train with, one <see cref="Training.DataParallelGroup"/> per process of a data-parallel
+    /// run (for MPI: <c>MLNetRnn.Mpi.MpiDataParallelGroup</c>), or null (the default) to train in this process alone.
+    /// Every process fits the same data with the same options; each computes its share of every batch, and process 0 alone writes checkpoints. With dropout 0
+    /// the result equals a single process's with the same <see cref="BatchSize"/> within float rounding; see
+    /// <see cref="Training.DataParallelGroup"/>.
+    /// </summary>
+    public DataParallelGroup? DataParallelGroup { get; set; }
+
     /// <summary>A copy, so a trainer is not changed by later edits of the caller's object.</summary>
     internal SequenceTaggingOptions Clone()
     {

@@ -158,7 +158,7 @@ public sealed class SequenceTaggingTrainer : IEstimator<SequenceTaggingModel>
         var control = new TrainingControl("SequenceTagging",
             string.Create(CultureInfo.InvariantCulture, $"{architecture}, batch {o.BatchSize}, learning rate {o.LearningRate:R}, clip {o.ClipNorm:R}, patience {o.EarlyStoppingPatience}, seed {o.Seed}, validation {valid is not null}"),
             TrainingControl.Digest(sequences, targets, valid?.Sequences, valid?.Targets),
-            [random, .. network.RandomStreams], o.Checkpoint, o.MaxSkippedBatches, o.CancellationToken, history);
+            [random, .. network.RandomStreams], o.Checkpoint, o.MaxSkippedBatches, o.CancellationToken, history, DataParallel: o.DataParallelGroup);
         EpochLoop.Run(network.Parameters, settings, sequences.Select(s => s.Length).ToArray(), random, rows =>
         {
             var batch = SequenceBatch.Create(sequences, rows);
