@@ -36,8 +36,10 @@ internal static class LanguageModelCommands
         var lowerCase = new Option<bool>("--lower-case") { Description = "Lower-case the text before splitting it." };
         var maxVocabulary = new Option<int>("--max-vocabulary") { DefaultValueFactory = _ => 50000, Description = "Largest vocabulary, specials included." };
         var minCount = CliOptions.AtLeastOne(new Option<int>("--min-count") { DefaultValueFactory = _ => 1, Description = "Fewest occurrences for a token to get its own id." });
+        var schedule = new Option<string>("--schedule") { DefaultValueFactory = _ => "constant", Description = "Learning rate over the run: constant, or cosine (a half cosine from --learning-rate down to 0 at the end of the last epoch)." };
+        schedule.AcceptOnlyFromAmong("constant", "cosine");
         var command = common.AddTo(new Command("lm", "Train a recurrent language model on a text (truncated BPTT) for generate and evaluate."),
-            level, bptt, lineMode, oneHot, lowerCase, maxVocabulary, minCount);
+            level, bptt, lineMode, oneHot, lowerCase, maxVocabulary, minCount, schedule);
         command.SetAction(p =>
         {
             bool characters = p.GetValue(level) == "char";
@@ -56,6 +58,7 @@ internal static class LanguageModelCommands
                 BatchSize = p.GetValue(common.BatchSize),
                 Epochs = p.GetValue(common.Epochs),
                 LearningRate = p.GetValue(common.LearningRate),
+                CosineSchedule = p.GetValue(schedule) == "cosine",
                 ClipNorm = p.GetValue(common.Clip),
                 EarlyStoppingPatience = p.GetValue(common.Patience),
                 MaxVocabularySize = p.GetValue(maxVocabulary),

@@ -12,8 +12,8 @@ namespace MLNetRnn.Numerics;
 /// build falls back to its AVX2 kernel on newer CPUs), else OpenBLAS when <c>libopenblas.so.0</c> loads, else managed.
 /// The rule depends only on the machine, never on timing, so a run picks the same provider every time.
 /// OpenBLAS runs single-threaded unless <c>MLNETRNN_BLAS_THREADS</c> says otherwise (the setting is process-wide).
-/// Large products run as two column halves on two threads when <see cref="EngineThreads.Count"/> allows; the bits do
-/// not change. The two providers agree up to float rounding, not bit for bit; the managed kernel gives the same bits on every call
+/// Large products run as two column halves, on two threads when <see cref="EngineThreads.Count"/> allows; whether a
+/// product is split depends on its size only, so the bits do not change with the thread count. The two providers agree up to float rounding, not bit for bit; the managed kernel gives the same bits on every call
 /// with the same shapes on the same machine. <see cref="Multiply"/> may be called from several threads at once (the managed kernel
 /// keeps its packing buffers per thread and allocates nothing once they have grown).
 /// </remarks>
@@ -113,13 +113,17 @@ internal static class Gemm
             throw new ArgumentException("c overlaps the elements of a or b that are read; the output must be a separate buffer.", nameof(c));
         }
 
-        if (Provider == GemmProvider.OpenBlas && k > 0 && alpha != 0f)
+        bool openBlas = Provider == GemmProvider.OpenBlas && k > 0 && alpha != 0f;
+        if (n >= 2 * SplitColumns && (long)m * n * k >= SplitWork)
+        {
+            // Split by size alone, never by the thread count: with one thread the halves run in order, so the bits
+            // are the same whatever the count (OpenBLAS, unlike the managed kernel, may round a half differently from
+            // the whole product).
+            MultiplyInHalves(openBlas, transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        }
+        else if (openBlas)
         {
             OpenBlasGemm.Multiply(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-        }
-        else if (n >= 2 * SplitColumns && (long)m * n * k >= SplitWork && TwoWay.CanSplit)
-        {
-            MultiplyInHalves(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
         }
         else
         {
@@ -127,16 +131,15 @@ internal static class Gemm
         }
     }
 
-    // Splitting pays off only when each half is well above the cost of handing work to another thread, which on a busy
-    // machine can reach hundreds of microseconds: ~33M multiply-adds (~130 µs at 250 GFLOP/s). Measured: at 4M, small
-    // models ran at half speed with 2 threads under load. Halves are cut at a multiple of the micro-kernel width, and
-    // every C element sees the same arithmetic in the same order either way.
-    private const long SplitWork = 1L << 25;
+    // Splitting pays off when each half is well above the cost of handing it to the engine's worker thread (a few
+    // microseconds when it is spinning; the caller takes the half back when the worker is late, see TwoWay): ~4M
+    // multiply-adds is ~100 µs on one core here. Halves are cut at a multiple of the micro-kernel width.
+    internal const long SplitWork = 1L << 22;
     private const int SplitColumns = 32;
 
     [ThreadStatic] private static ColumnHalves? s_halves;
 
-    private static unsafe void MultiplyInHalves(bool transposeA, bool transposeB, int m, int n, int k,
+    private static unsafe void MultiplyInHalves(bool openBlas, bool transposeA, bool transposeB, int m, int n, int k,
         float alpha, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
     {
         var work = s_halves ??= new ColumnHalves();
@@ -144,7 +147,7 @@ internal static class Gemm
         fixed (float* pb = b)
         fixed (float* pc = c)
         {
-            work.Set(transposeA, transposeB, m, n, k, alpha, pa, a.Length, lda, pb, b.Length, ldb, beta, pc, c.Length, ldc,
+            work.Set(openBlas, transposeA, transposeB, m, n, k, alpha, pa, a.Length, lda, pb, b.Length, ldb, beta, pc, c.Length, ldc,
                 split: (n / 2 + SplitColumns - 1) / SplitColumns * SplitColumns);
             TwoWay.Run(work);
         }
@@ -153,15 +156,15 @@ internal static class Gemm
     /// <summary>Columns [0, split) and [split, n) of one product, run as two parts (pointers stay pinned by the caller).</summary>
     private sealed unsafe class ColumnHalves : ITwoPartWork
     {
-        private bool _ta, _tb;
+        private bool _openBlas, _ta, _tb;
         private int _m, _n, _k, _lda, _ldb, _ldc, _aLength, _bLength, _cLength, _split;
         private float _alpha, _beta;
         private float* _a, _b, _c;
 
-        public void Set(bool ta, bool tb, int m, int n, int k, float alpha, float* a, int aLength, int lda, float* b, int bLength, int ldb,
+        public void Set(bool openBlas, bool ta, bool tb, int m, int n, int k, float alpha, float* a, int aLength, int lda, float* b, int bLength, int ldb,
             float beta, float* c, int cLength, int ldc, int split)
         {
-            (_ta, _tb, _m, _n, _k, _alpha, _beta, _split) = (ta, tb, m, n, k, alpha, beta, split);
+            (_openBlas, _ta, _tb, _m, _n, _k, _alpha, _beta, _split) = (openBlas, ta, tb, m, n, k, alpha, beta, split);
             (_aLength, _lda, _bLength, _ldb, _cLength, _ldc) = (aLength, lda, bLength, ldb, cLength, ldc);
             _a = a;
             _b = b;
@@ -172,8 +175,17 @@ internal static class Gemm
         {
             int j0 = part == 0 ? 0 : _split, j1 = part == 0 ? _split : _n;
             int bOffset = _tb ? j0 * _ldb : j0; // op(B) columns j0.. are rows j0.. of a transposed B, columns j0.. otherwise
-            ManagedGemm.Multiply(_ta, _tb, _m, j1 - j0, _k, _alpha, new ReadOnlySpan<float>(_a, _aLength), _lda,
-                new ReadOnlySpan<float>(_b + bOffset, _bLength - bOffset), _ldb, _beta, new Span<float>(_c + j0, _cLength - j0), _ldc);
+            var a = new ReadOnlySpan<float>(_a, _aLength);
+            var b = new ReadOnlySpan<float>(_b + bOffset, _bLength - bOffset);
+            var c = new Span<float>(_c + j0, _cLength - j0);
+            if (_openBlas)
+            {
+                OpenBlasGemm.Multiply(_ta, _tb, _m, j1 - j0, _k, _alpha, a, _lda, b, _ldb, _beta, c, _ldc);
+            }
+            else
+            {
+                ManagedGemm.Multiply(_ta, _tb, _m, j1 - j0, _k, _alpha, a, _lda, b, _ldb, _beta, c, _ldc);
+            }
         }
     }
 

@@ -5,7 +5,20 @@ using MLNetRnn.Numerics;
 namespace MLNetRnn.Training;
 
 /// <summary>The settings of <see cref="EpochLoop.Run"/>, taken from a trainer's options.</summary>
-internal sealed record EpochSettings(int Epochs, int BatchSize, float LearningRate, float ClipNorm, int Patience, float LearningRateDecay);
+/// <param name="Epochs">The most epochs.</param>
+/// <param name="BatchSize">Rows per batch.</param>
+/// <param name="LearningRate">Adam's initial learning rate.</param>
+/// <param name="ClipNorm">The global gradient-norm limit, 0 = off.</param>
+/// <param name="Patience">Epochs without validation improvement before stopping.</param>
+/// <param name="LearningRateDecay">The learning-rate factor on a validation plateau (1 = off).</param>
+/// <param name="CosineSchedule">When true, each step's learning rate is the current rate times a half cosine of the run's progress
+/// (1 at the first step, falling to 0 after the last planned step), on top of any plateau decay.</param>
+internal sealed record EpochSettings(int Epochs, int BatchSize, float LearningRate, float ClipNorm, int Patience, float LearningRateDecay, bool CosineSchedule = false)
+{
+    /// <summary>The cosine factor for step <paramref name="step"/> of <paramref name="steps"/> in epoch <paramref name="epoch"/> (1-based) of <see cref="Epochs"/>.</summary>
+    internal float ScheduleFactor(int epoch, int step, int steps) =>
+        !CosineSchedule ? 1f : (float)(0.5 * (1 + Math.Cos(Math.PI * (epoch - 1 + ((double)step / Math.Max(steps, 1))) / Epochs)));
+}
 
 /// <summary>
 /// What one training batch contributes: its loss summed over its units (rows or tokens), the unit count, and the tokens
@@ -103,7 +116,10 @@ internal static class EpochLoop
                 run.LossSum += batch.LossSum;
                 run.Units += batch.Units;
                 run.Tokens += batch.Tokens;
+                float rate = run.Optimizer.LearningRate; // the plateau-decayed rate; the schedule scales this step only
+                run.Optimizer.LearningRate = rate * settings.ScheduleFactor(run.Epoch, run.Step, run.Plan.Length);
                 run.Optimizer.Step();
+                run.Optimizer.LearningRate = rate;
                 group?.RecordStep(Stopwatch.GetElapsedTime(started));
                 control?.AfterStep?.Invoke(run.Epoch, run.Step + 1);
                 if (run.CheckpointDue())

@@ -171,6 +171,43 @@ public sealed class LanguageModelTests
     }
 
     [Fact]
+    public void CosineSchedule_AnnealsFromTheRateToZero_PerStep()
+    {
+        var cosine = new MLNetRnn.Training.EpochSettings(4, 8, 0.01f, 1f, 3, 1f, CosineSchedule: true);
+        Assert.Equal(1f, cosine.ScheduleFactor(1, 0, 10));
+        Assert.Equal(0.5f, cosine.ScheduleFactor(3, 0, 10), 6);                       // half-way through the run
+        Assert.Equal(0.5 * (1 + Math.Cos(Math.PI * 3.9 / 4)), cosine.ScheduleFactor(4, 9, 10), 6); // the last step
+        Assert.True(cosine.ScheduleFactor(2, 5, 10) < cosine.ScheduleFactor(2, 4, 10));
+        Assert.Equal(1f, (cosine with { CosineSchedule = false }).ScheduleFactor(4, 9, 10));
+    }
+
+    [Fact]
+    public void CosineSchedule_ChangesTraining_AndACheckpointOfAConstantRunIsNotResumedWithIt()
+    {
+        string folder = Directory.CreateTempSubdirectory("mlnetrnn-lm-cos-").FullName;
+        try
+        {
+            string text = string.Concat(Enumerable.Repeat(Text, 3));
+            LanguageModel Train(bool cosine, bool resume) => new LanguageModelTrainer(new LanguageModelOptions
+            {
+                HiddenSize = 16, EmbeddingSize = 8, Bptt = 10, BatchSize = 3, Epochs = 3, Seed = 8, CosineSchedule = cosine,
+                Checkpoint = new MLNetRnn.Training.CheckpointSettings { Path = Path.Combine(folder, "run.ckpt"), Resume = resume },
+            }).Fit(text);
+
+            var constant = Train(cosine: false, resume: false);
+            var error = Assert.Throws<InvalidOperationException>(() => Train(cosine: true, resume: true));
+            Assert.Contains("cosine schedule", error.Message);
+            File.Delete(Path.Combine(folder, "run.ckpt"));
+            var annealed = Train(cosine: true, resume: false);
+            Assert.NotEqual(constant.Network.Parameters.Values.ToArray(), annealed.Network.Parameters.Values.ToArray());
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Checkpoint_ResumedAtAnEpochBoundary_GivesTheWeightsOfAnUninterruptedRun()
     {
         string folder = Directory.CreateTempSubdirectory("mlnetrnn-lm-ckpt-").FullName;

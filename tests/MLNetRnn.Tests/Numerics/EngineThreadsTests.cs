@@ -58,6 +58,184 @@ public sealed class EngineThreadsTests
         Assert.Equal(one.InputGradient, two.InputGradient);
     }
 
+    [Theory]
+    [InlineData(RecurrentCellType.Lstm)]
+    [InlineData(RecurrentCellType.Gru)]
+    public void UnidirectionalStack_LargeEnoughToSplitItsProducts_TwoThreadsGiveTheSameBitsAsOne(RecurrentCellType cell)
+    {
+        // B·G·H·H = 32·4·256·256 ≥ Gemm.SplitWork: every step's hidden product, and the input and weight-gradient
+        // products over all steps, run as column halves (on the worker thread with 2 threads), whatever the provider.
+        const int T = 12, B = 32, I = 64, H = 256;
+        Assert.True((long)B * 3 * H * H >= Gemm.SplitWork);
+        int[] lengths = Enumerable.Range(0, B).Select(i => T - (i % 5)).ToArray();
+        (float[] Output, float[] Gradients, float[] InputGradient) Run(int threads) => WithThreads(threads, () =>
+        {
+            var random = new SeededRandom(11);
+            var store = new ParameterStore();
+            var stack = new RecurrentStack(store, cell, I, H, random, 2, false, dropout: 0.2f);
+            var x = new float[T * B * I];
+            random.FillUniform(x, -1, 1);
+            var y = new float[T * B * H];
+            stack.Forward(x, T, B, lengths, y, training: true);
+            var dy = new float[y.Length];
+            random.FillUniform(dy, -1, 1);
+            var dx = new float[x.Length];
+            stack.Backward(dy, inputGradient: dx);
+            return (y, store.Gradients.ToArray(), dx);
+        });
+
+        var one = Run(1);
+        var two = Run(2);
+        Assert.Equal(one.Output, two.Output);
+        Assert.Equal(one.Gradients, two.Gradients);
+        Assert.Equal(one.InputGradient, two.InputGradient);
+    }
+
+    [Theory]
+    [InlineData(RecurrentCellType.Lstm, false)]
+    [InlineData(RecurrentCellType.Gru, true)]
+    [InlineData(RecurrentCellType.SimpleRnn, true)]
+    public void BatchLargeEnoughForTwoRowBlocks_GivesEachRowWhatItGetsAlone(RecurrentCellType cell, bool bidirectional)
+    {
+        // B = 24 ragged rows with initial states and every gradient input: the batch runs its time loops as two row
+        // blocks; each row alone (B = 1) runs one block. Outputs, final states and every gradient must agree, the
+        // parameter gradient being the sum of the rows' (float rounding apart: the products have other shapes).
+        const int T = 30, B = 24, I = 16, H = 160;
+        int d = bidirectional ? 2 : 1, layers = 2, s = layers * d, o = d * H;
+        int[] lengths = Enumerable.Range(0, B).Select(i => T - ((i * 7) % 23)).ToArray();
+        var random = new SeededRandom(5);
+        var x = new float[T * B * I];
+        var h0 = new float[s * B * H];
+        var c0 = new float[cell == RecurrentCellType.Lstm ? s * B * H : 0];
+        var dy = new float[T * B * o];
+        var dhN = new float[s * B * H];
+        var dcN = new float[c0.Length];
+        foreach (var a in new[] { x, h0, c0, dy, dhN, dcN })
+        {
+            random.FillUniform(a, -1, 1);
+        }
+
+        var store = new ParameterStore();
+        var stack = new RecurrentStack(store, cell, I, H, new SeededRandom(8), layers, bidirectional);
+        var (y, hN, cN, dx, dh0, dc0) = (new float[dy.Length], new float[h0.Length], new float[c0.Length], new float[x.Length], new float[h0.Length], new float[c0.Length]);
+        store.ZeroGrad();
+        stack.Forward(x, T, B, lengths, y, h0, c0, hN, cN);
+        stack.Backward(dy, dhN, dcN, dx, dh0, dc0);
+        float[] batchGradients = store.Gradients.ToArray();
+
+        var summed = new double[batchGradients.Length];
+        for (int b = 0; b < B; b++)
+        {
+            float[] Row(float[] source, int width, int outer) // rows of a (outer, B, width) buffer → (outer, 1, width)
+            {
+                var row = new float[outer * width];
+                for (int k = 0; k < outer; k++)
+                {
+                    Array.Copy(source, ((k * B) + b) * width, row, k * width, width);
+                }
+
+                return row;
+            }
+
+            var (y1, hN1, cN1, dx1, dh01, dc01) = (new float[T * o], new float[s * H], new float[c0.Length / B], new float[T * I], new float[s * H], new float[c0.Length / B]);
+            store.ZeroGrad();
+            stack.Forward(Row(x, I, T), T, 1, [lengths[b]], y1, Row(h0, H, s), c0.Length == 0 ? default : Row(c0, H, s), hN1, cN1);
+            stack.Backward(Row(dy, o, T), Row(dhN, H, s), dcN.Length == 0 ? default : Row(dcN, H, s), dx1, dh01, dc01);
+            AssertClose(Row(y, o, T), y1, $"output of row {b}");
+            AssertClose(Row(hN, H, s), hN1, $"hN of row {b}");
+            AssertClose(Row(dx, I, T), dx1, $"input gradient of row {b}");
+            AssertClose(Row(dh0, H, s), dh01, $"h0 gradient of row {b}");
+            if (c0.Length > 0)
+            {
+                AssertClose(Row(cN, H, s), cN1, $"cN of row {b}");
+                AssertClose(Row(dc0, H, s), dc01, $"c0 gradient of row {b}");
+            }
+
+            ReadOnlySpan<float> g = store.Gradients;
+            for (int i = 0; i < summed.Length; i++)
+            {
+                summed[i] += g[i];
+            }
+        }
+
+        AssertClose(batchGradients, [.. summed.Select(v => (float)v)], "parameter gradients (batch vs sum of rows)");
+    }
+
+    private static void AssertClose(float[] expected, float[] actual, string what)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+        {
+            float tolerance = 2e-5f * (1 + Math.Abs(expected[i]));
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= tolerance, $"{what}, element {i}: {expected[i]} vs {actual[i]}");
+        }
+    }
+
+    [Fact]
+    public void TwoWay_RunsEachPartOnce_OnTheWorkerThread()
+    {
+        WithThreads(2, () =>
+        {
+            var (workerBefore, takenBefore) = TwoWay.Counts;
+            var work = new Recording();
+            const int jobs = 2000;
+            for (int j = 0; j < jobs; j++)
+            {
+                work.Reset();
+                TwoWay.Run(work);
+                Assert.Equal([1, 1], work.Runs);
+            }
+
+            var (workerAfter, takenAfter) = TwoWay.Counts;
+
+            // The worker ran part 0 of jobs (the caller takes a part back only when the worker is late to claim it).
+            Assert.True(workerAfter > workerBefore, $"the worker ran no part 0 in {jobs} jobs ({takenAfter - takenBefore} taken back)");
+            return 0;
+        });
+    }
+
+    [Fact]
+    public void TwoWay_ManyCallersAtOnce_EveryJobCompletesWithItsOwnResults()
+    {
+        WithThreads(2, () =>
+        {
+            const int callers = 6, jobs = 500;
+            var failures = new int[callers];
+            Parallel.For(0, callers, new ParallelOptions { MaxDegreeOfParallelism = callers }, caller =>
+            {
+                var work = new Recording();
+                for (int j = 0; j < jobs; j++)
+                {
+                    work.Reset();
+                    TwoWay.Run(work);
+                    if (work.Runs[0] != 1 || work.Runs[1] != 1)
+                    {
+                        failures[caller]++;
+                    }
+                }
+            });
+
+            Assert.All(failures, f => Assert.Equal(0, f));
+            return 0;
+        });
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public void TwoWay_AnExceptionInEitherPartReachesTheCaller_AndTheWorkerStaysUsable(int failingPart)
+    {
+        WithThreads(2, () =>
+        {
+            var error = Assert.Throws<InvalidOperationException>(() => TwoWay.Run(new Failing(failingPart)));
+            Assert.Equal($"part {failingPart} failed", error.Message);
+            var work = new Recording();
+            TwoWay.Run(work);
+            Assert.Equal([1, 1], work.Runs);
+            return 0;
+        });
+    }
+
     [Fact]
     public void Parse_ReadsTheEnvironmentValue()
     {
@@ -80,6 +258,30 @@ public sealed class EngineThreadsTests
         finally
         {
             EngineThreads.Count = saved;
+        }
+    }
+
+    private sealed class Recording : ITwoPartWork
+    {
+        public int[] Runs { get; } = new int[2];
+
+        public void Reset() => Array.Clear(Runs);
+
+        public void Execute(int part)
+        {
+            Thread.SpinWait(200); // long enough that the worker usually claims part 0 before the caller finishes part 1
+            Interlocked.Increment(ref Runs[part]);
+        }
+    }
+
+    private sealed class Failing(int part) : ITwoPartWork
+    {
+        public void Execute(int p)
+        {
+            if (p == part)
+            {
+                throw new InvalidOperationException($"part {p} failed");
+            }
         }
     }
 }

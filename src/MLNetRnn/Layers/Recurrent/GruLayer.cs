@@ -24,17 +24,14 @@ internal sealed class GruLayer(ParameterStore store, int inputSize, int hiddenSi
 
     protected override void EnsureCellBuffers(int rowsAll, int batch) => Buffers.Ensure(ref _hn, rowsAll * HiddenSize);
 
-    protected override void StepForward(int t, int rows, int fromPrev, int prevT, ReadOnlySpan<float> c0)
+    protected override void StepForward(int t, int lo, int hi, int fromPrev, int prevT, ReadOnlySpan<float> c0)
     {
         int h = HiddenSize, gh = 3 * h, at = Start[t] * h;
-        Span<float> xg = Xg.AsSpan(Start[t] * gh, rows * gh);
-        Span<float> hg = Hg.AsSpan(0, rows * gh);
         ReadOnlySpan<float> bHh = BiasHh.Value;
-        ReadOnlySpan<float> hPrev = HPrev.AsSpan(at, rows * h);
-        for (int r = 0; r < rows; r++)
+        for (int r = lo; r < hi; r++)
         {
-            Span<float> a = xg.Slice(r * gh, gh);
-            Span<float> hgRow = hg.Slice(r * gh, gh);
+            Span<float> a = Xg.AsSpan((Start[t] + r) * gh, gh);
+            Span<float> hgRow = Hg.AsSpan(r * gh, gh);
             TensorPrimitives.Add(hgRow, bHh, hgRow);
             Span<float> rz = a[..(2 * h)];
             TensorPrimitives.Add(rz, hgRow[..(2 * h)], rz);
@@ -45,20 +42,20 @@ internal sealed class GruLayer(ParameterStore store, int inputSize, int hiddenSi
             TensorPrimitives.MultiplyAdd(a[..h], hn, n, n);
             TensorPrimitives.Tanh(n, n);
             Span<float> hOut = Hs.AsSpan(at + (r * h), h);
-            TensorPrimitives.Subtract(hPrev.Slice(r * h, h), n, hOut);
+            TensorPrimitives.Subtract(HPrev.AsSpan(at + (r * h), h), n, hOut);
             TensorPrimitives.MultiplyAdd(a.Slice(h, h), hOut, n, hOut);
         }
     }
 
-    protected override void StepBackward(int t, int rows, int fromPrev, int stillAlive, ReadOnlySpan<float> dh,
+    protected override void StepBackward(int t, int lo, int hi, int fromPrev, int stillAlive, ReadOnlySpan<float> dh,
         ReadOnlySpan<float> dcN, Span<float> dc0, Span<float> dGx, Span<float> dGh, Span<float> dhPrev)
     {
         int h = HiddenSize, gh = 3 * h, at = Start[t] * h;
-        ReadOnlySpan<float> gates = Xg.AsSpan(Start[t] * gh, rows * gh);
-        for (int row = 0; row < rows; row++)
+        ReadOnlySpan<float> gates = Xg.AsSpan((Start[t] + lo) * gh, (hi - lo) * gh);
+        for (int row = lo; row < hi; row++)
         {
-            int g0 = row * gh, k0 = row * h;
-            BackwardRow(gates.Slice(g0, gh), HPrev.AsSpan(at + k0, h), _hn.AsSpan(at + k0, h), dh.Slice(k0, h), dGx.Slice(g0, gh), dGh.Slice(g0, gh), dhPrev.Slice(k0, h));
+            int g0 = (row - lo) * gh, k0 = (row - lo) * h, a0 = at + (row * h);
+            BackwardRow(gates.Slice(g0, gh), HPrev.AsSpan(a0, h), _hn.AsSpan(a0, h), dh.Slice(k0, h), dGx.Slice(g0, gh), dGh.Slice(g0, gh), dhPrev.Slice(k0, h));
         }
     }
 

@@ -31,21 +31,22 @@ internal sealed class LstmLayer(ParameterStore store, int inputSize, int hiddenS
         Buffers.Ensure(ref _dcCarry, batch * HiddenSize);
     }
 
-    protected override void StepForward(int t, int rows, int fromPrev, int prevT, ReadOnlySpan<float> c0)
+    protected override void StepForward(int t, int lo, int hi, int fromPrev, int prevT, ReadOnlySpan<float> c0)
     {
         int h = HiddenSize, gh = 4 * h, at = Start[t] * h;
-        Span<float> gates = Xg.AsSpan(Start[t] * gh, rows * gh);
-        TensorPrimitives.Add(gates, Hg.AsSpan(0, rows * gh), gates);
-        Span<float> cPrev = _cPrev.AsSpan(at, rows * h);
-        if (fromPrev > 0)
+        Span<float> gates = Xg.AsSpan((Start[t] + lo) * gh, (hi - lo) * gh);
+        TensorPrimitives.Add(gates, Hg.AsSpan(lo * gh, (hi - lo) * gh), gates);
+        Span<float> cPrev = _cPrev.AsSpan(at, hi * h);
+        if (fromPrev > lo)
         {
-            _c.AsSpan(Start[prevT] * h, fromPrev * h).CopyTo(cPrev);
+            _c.AsSpan((Start[prevT] + lo) * h, (fromPrev - lo) * h).CopyTo(cPrev[(lo * h)..]);
         }
 
-        CopyOrClear(c0, fromPrev * h, (rows - fromPrev) * h, cPrev);
-        for (int r = 0; r < rows; r++)
+        int fresh = Math.Max(lo, fromPrev);
+        CopyOrClear(c0, fresh * h, (hi - fresh) * h, cPrev);
+        for (int r = lo; r < hi; r++)
         {
-            Span<float> a = gates.Slice(r * gh, gh);
+            Span<float> a = gates.Slice((r - lo) * gh, gh);
             TensorPrimitives.Sigmoid(a[..(2 * h)], a[..(2 * h)]);
             TensorPrimitives.Tanh(a.Slice(2 * h, h), a.Slice(2 * h, h));
             TensorPrimitives.Sigmoid(a.Slice(3 * h, h), a.Slice(3 * h, h));
@@ -69,23 +70,24 @@ internal sealed class LstmLayer(ParameterStore store, int inputSize, int hiddenS
 
     protected override void BeginCellBackward() => _dcCarry.AsSpan(0, B * HiddenSize).Clear();
 
-    protected override void StepBackward(int t, int rows, int fromPrev, int stillAlive, ReadOnlySpan<float> dh,
+    protected override void StepBackward(int t, int lo, int hi, int fromPrev, int stillAlive, ReadOnlySpan<float> dh,
         ReadOnlySpan<float> dcN, Span<float> dc0, Span<float> dGx, Span<float> dGh, Span<float> dhPrev)
     {
         int h = HiddenSize, gh = 4 * h, at = Start[t] * h;
         Span<float> carry = _dcCarry.AsSpan(0, B * h);
-        CopyOrClear(dcN, stillAlive * h, (rows - stillAlive) * h, carry);
-        ReadOnlySpan<float> gates = Xg.AsSpan(Start[t] * gh, rows * gh);
-        for (int r = 0; r < rows; r++)
+        CopyOrClear(dcN, stillAlive * h, (hi - stillAlive) * h, carry);
+        ReadOnlySpan<float> gates = Xg.AsSpan((Start[t] + lo) * gh, (hi - lo) * gh);
+        for (int r = lo; r < hi; r++)
         {
-            int g0 = r * gh, k0 = r * h;
-            BackwardRow(gates.Slice(g0, gh), _tanhC.AsSpan(at + k0, h), _cPrev.AsSpan(at + k0, h), dh.Slice(k0, h), carry.Slice(k0, h), dGx.Slice(g0, gh));
+            int g0 = (r - lo) * gh, k0 = r * h;
+            BackwardRow(gates.Slice(g0, gh), _tanhC.AsSpan(at + k0, h), _cPrev.AsSpan(at + k0, h), dh.Slice((r - lo) * h, h), carry.Slice(k0, h), dGx.Slice(g0, gh));
         }
 
         dhPrev.Clear();
-        if (!dc0.IsEmpty && fromPrev < rows)
+        int fresh = Math.Max(lo, fromPrev);
+        if (!dc0.IsEmpty && fresh < hi)
         {
-            carry[(fromPrev * h)..(rows * h)].CopyTo(dc0.Slice(fromPrev * h));
+            carry[(fresh * h)..(hi * h)].CopyTo(dc0.Slice(fresh * h));
         }
     }
 

@@ -21,7 +21,7 @@ namespace MLNetRnn.Layers;
 /// Reverse direction: row b runs t = len_b−1 … 0, starting from its initial state, and its final state is at t = 0.
 /// Backward mirrors it; <c>dW_ih</c>, <c>dW_hh</c> and <c>dX</c> are each one GEMM over all steps at the end.
 /// </remarks>
-internal abstract class RecurrentLayer
+internal abstract class RecurrentLayer : ITwoPartWork
 {
     protected readonly Parameter WeightIh; // (G*H, I)
     protected readonly Parameter WeightHh; // (G*H, H)
@@ -38,6 +38,10 @@ internal abstract class RecurrentLayer
     private float[] _dhCarry = []; // (B, H)
     private float[] _dhPrev = [];  // (B, H)
     private float[] _xCopy = [];   // (T, B, I) the input of the last Forward
+    private float[] _dOut = [];    // (T, B, H) the output gradient of the running Backward
+    private readonly StateBuffers _states = new();
+    private bool _backward, _hasDOut;
+    private int _split;
     private int[] _batchSizes = [];
     protected int[] Start = [];  // (T + 1) first packed row of each step; Start[T] = N
     protected int T;
@@ -129,42 +133,10 @@ internal abstract class RecurrentLayer
 
         Gemm.Multiply(false, true, rowsAll, gh, InputSize, 1f, x, InputSize, WeightIh.Value, InputSize, 1f, xg, gh);
 
-        ReadOnlySpan<float> wHh = WeightHh.Value;
-        for (int s = 0; s < T; s++)
-        {
-            int t = Reverse ? T - 1 - s : s;
-            int rows = batchSizes[t];
-            int prevT = Reverse ? t + 1 : t - 1;
-            int fromPrev = prevT >= 0 && prevT < T ? Math.Min(rows, batchSizes[prevT]) : 0;
-
-            // Assemble the state this step starts from: rows that were alive at the previous step continue, the rest
-            // (only in the reverse direction, or at t = 0) start from the initial state.
-            Span<float> hPrev = HPrev.AsSpan(Start[t] * h, rows * h);
-            if (fromPrev > 0)
-            {
-                Hs.AsSpan(Start[prevT] * h, fromPrev * h).CopyTo(hPrev);
-            }
-
-            CopyOrClear(h0, fromPrev * h, (rows - fromPrev) * h, hPrev);
-
-            // Hidden projection for the alive rows.
-            Span<float> hg = Hg.AsSpan(0, rows * gh);
-            Gemm.Multiply(false, true, rows, gh, h, 1f, hPrev, h, wHh, h, 0f, hg, gh);
-            StepForward(t, rows, fromPrev, prevT, c0);
-
-            // Rows whose last step is this one hand out their final state.
-            int nextT = Reverse ? t - 1 : t + 1;
-            int stillAlive = nextT >= 0 && nextT < T ? Math.Min(rows, batchSizes[nextT]) : 0;
-            if (stillAlive < rows)
-            {
-                if (!hN.IsEmpty)
-                {
-                    Hs.AsSpan((Start[t] + stillAlive) * h, (rows - stillAlive) * h).CopyTo(hN.Slice(stillAlive * h));
-                }
-
-                FinalCellState(t, stillAlive, rows, cN);
-            }
-        }
+        // The time loop: rows never interact, so two row blocks run their whole loops independently (see RowBlocks).
+        _states.Set(B * h, h0, c0, hN.IsEmpty ? 0 : B * h, cN.IsEmpty ? 0 : B * h);
+        RunRowBlocks(backward: false);
+        _states.CopyOut(hN, cN);
     }
 
     /// <summary>Back-propagates through the last Forward, adding parameter gradients.</summary>
@@ -177,51 +149,25 @@ internal abstract class RecurrentLayer
     public void Backward(ReadOnlySpan<float> dOut, ReadOnlySpan<float> dhN, ReadOnlySpan<float> dcN, Span<float> dx, Span<float> dh0, Span<float> dc0)
     {
         int h = HiddenSize, gh = Gates * h, rowsAll = N;
-        int[] batchSizes = _batchSizes;
         Buffers.Ensure(ref _dGx, rowsAll * gh);
         if (SeparateHiddenGradient)
         {
             Buffers.Ensure(ref _dGh, rowsAll * gh);
         }
 
-        float[] dGhBuffer = SeparateHiddenGradient ? _dGh : _dGx;
         Buffers.Ensure(ref _dhCarry, B * h);
         Buffers.Ensure(ref _dhPrev, B * h);
+        Buffers.Ensure(ref _dOut, dOut.IsEmpty ? 0 : rowsAll * h);
         BeginCellBackward();
-        ReadOnlySpan<float> wHh = WeightHh.Value;
-        Span<float> carry = _dhCarry.AsSpan(0, B * h);
-        carry.Clear();
-
-        for (int s = T - 1; s >= 0; s--)
-        {
-            int t = Reverse ? T - 1 - s : s;
-            int rows = batchSizes[t];
-            int prevT = Reverse ? t + 1 : t - 1;
-            int nextT = Reverse ? t - 1 : t + 1;
-            int fromPrev = prevT >= 0 && prevT < T ? Math.Min(rows, batchSizes[prevT]) : 0;
-            int stillAlive = nextT >= 0 && nextT < T ? Math.Min(rows, batchSizes[nextT]) : 0;
-
-            // Rows that end at this step receive the final-state gradient.
-            CopyOrClear(dhN, stillAlive * h, (rows - stillAlive) * h, carry);
-            Span<float> dh = carry[..(rows * h)];
-            if (!dOut.IsEmpty)
-            {
-                TensorPrimitives.Add(dh, dOut.Slice(Start[t] * h, rows * h), dh);
-            }
-
-            Span<float> dhPrev = _dhPrev.AsSpan(0, rows * h);
-            StepBackward(t, rows, fromPrev, stillAlive, dh, dcN, dc0, _dGx.AsSpan(Start[t] * gh, rows * gh), dGhBuffer.AsSpan(Start[t] * gh, rows * gh), dhPrev);
-
-            // dh_prev = (direct term from the cell) + dGh W_hh.
-            Gemm.Multiply(false, false, rows, h, gh, 1f, dGhBuffer.AsSpan(Start[t] * gh, rows * gh), gh, wHh, h, 1f, dhPrev, h);
-            dhPrev.CopyTo(carry);
-            if (!dh0.IsEmpty && fromPrev < rows)
-            {
-                dhPrev[(fromPrev * h)..].CopyTo(dh0.Slice(fromPrev * h));
-            }
-        }
+        _dhCarry.AsSpan(0, B * h).Clear();
+        _hasDOut = !dOut.IsEmpty;
+        dOut[..(_hasDOut ? rowsAll * h : 0)].CopyTo(_dOut);
+        _states.Set(B * h, dhN, dcN, dh0.IsEmpty ? 0 : B * h, dc0.IsEmpty ? 0 : B * h);
+        RunRowBlocks(backward: true);
+        _states.CopyOut(dh0, dc0);
 
         // Weight and bias gradients, one GEMM each over all packed rows (real tokens only).
+        float[] dGhBuffer = SeparateHiddenGradient ? _dGh : _dGx;
         ReadOnlySpan<float> dGx = _dGx.AsSpan(0, rowsAll * gh);
         ReadOnlySpan<float> dGh = dGhBuffer.AsSpan(0, rowsAll * gh);
         Gemm.Multiply(true, false, gh, InputSize, rowsAll, 1f, dGx, gh, _xCopy.AsSpan(0, rowsAll * InputSize), InputSize, 1f, WeightIh.Gradient, InputSize);
@@ -235,18 +181,190 @@ internal abstract class RecurrentLayer
     }
 
     /// <summary>
-    /// One step over rows [0, rows): reads the input projection Xg[t] and the hidden projection Hg (both pre-activation),
-    /// HPrev[t], and writes Hs[t] rows [0, rows); overwrites Xg[t] with what the backward step needs.
+    /// Runs the time loop (forward or backward) over rows [0, B): as two row blocks when the batch is large enough
+    /// (<see cref="RowSplit"/>), on two threads when <see cref="EngineThreads.Count"/> allows, else in order.
     /// </summary>
-    protected abstract void StepForward(int t, int rows, int fromPrev, int prevT, ReadOnlySpan<float> c0);
+    private void RunRowBlocks(bool backward)
+    {
+        _backward = backward;
+        _split = RowSplit();
+        if (_split == 0)
+        {
+            ((ITwoPartWork)this).Execute(0);
+        }
+        else
+        {
+            TwoWay.Run(this);
+        }
+    }
 
     /// <summary>
-    /// Gate derivatives for one step over rows [0, rows): given dh (the total gradient w.r.t. this step's hidden
+    /// Where the batch is cut into two row blocks [0, s) and [s, B) of about equal real tokens, or 0 for one block.
+    /// It depends on the batch's shape only, never on the thread count, so the arithmetic (and so the bits) is the same
+    /// with one thread or two: with one, the blocks run one after the other.
+    /// </summary>
+    /// <remarks>
+    /// Rows never interact inside a layer's time loop, so each block runs all its steps without waiting for the other:
+    /// one hand-off per layer and pass instead of one per step. Cut only when each block keeps at least
+    /// <see cref="MinBlockRows"/> rows and the loop is at least <see cref="SplitLoopWork"/> multiply-adds.
+    /// </remarks>
+    private int RowSplit()
+    {
+        if (B < 2 * MinBlockRows || (long)N * Gates * HiddenSize * HiddenSize < SplitLoopWork)
+        {
+            return 0;
+        }
+
+        // Lengths are non-increasing in the row index; row b's length is the number of steps with batchSizes[t] > b.
+        // Find the smallest s whose rows [0, s) hold at least half the real tokens.
+        long half = (N + 1) / 2, sum = 0;
+        int s = 0;
+        int[] sizes = _batchSizes;
+        int t = T;
+        while (s < B && sum < half)
+        {
+            while (t > 0 && sizes[t - 1] <= s)
+            {
+                t--;
+            }
+
+            sum += t; // row s is alive at steps [0, t)
+            s++;
+        }
+
+        return Math.Clamp(s, MinBlockRows, B - MinBlockRows);
+    }
+
+    // A block needs enough rows to keep the hidden product efficient, and the loop enough work to repay a hand-off.
+    private const int MinBlockRows = 8;
+    private const long SplitLoopWork = 1L << 22;
+
+    void ITwoPartWork.Execute(int part)
+    {
+        int lo = part == 0 ? 0 : _split, hi = _split == 0 || part == 1 ? B : _split;
+        if (_backward)
+        {
+            BackwardRows(lo, hi);
+        }
+        else
+        {
+            ForwardRows(lo, hi);
+        }
+    }
+
+    /// <summary>The forward time loop over batch rows [lo, hi).</summary>
+    private void ForwardRows(int lo, int hi)
+    {
+        int h = HiddenSize, gh = Gates * h;
+        int[] batchSizes = _batchSizes;
+        ReadOnlySpan<float> h0 = _states.In0, c0 = _states.In1;
+        Span<float> hN = _states.Out0, cN = _states.Out1;
+        ReadOnlySpan<float> wHh = WeightHh.Value;
+        for (int s = 0; s < T; s++)
+        {
+            int t = Reverse ? T - 1 - s : s;
+            int rows = Math.Min(hi, batchSizes[t]);
+            if (rows <= lo)
+            {
+                continue;
+            }
+
+            int prevT = Reverse ? t + 1 : t - 1;
+            int fromPrev = prevT >= 0 && prevT < T ? Math.Min(rows, batchSizes[prevT]) : 0;
+
+            // Assemble the state this step starts from: rows that were alive at the previous step continue, the rest
+            // (only in the reverse direction, or at t = 0) start from the initial state.
+            Span<float> hPrev = HPrev.AsSpan(Start[t] * h, rows * h);
+            if (fromPrev > lo)
+            {
+                Hs.AsSpan((Start[prevT] + lo) * h, (fromPrev - lo) * h).CopyTo(hPrev[(lo * h)..]);
+            }
+
+            int fresh = Math.Max(lo, fromPrev);
+            CopyOrClear(h0, fresh * h, (rows - fresh) * h, hPrev);
+
+            // Hidden projection for the block's alive rows.
+            Gemm.Multiply(false, true, rows - lo, gh, h, 1f, hPrev[(lo * h)..], h, wHh, h, 0f, Hg.AsSpan(lo * gh, (rows - lo) * gh), gh);
+            StepForward(t, lo, rows, fromPrev, prevT, c0);
+
+            // Rows whose last step is this one hand out their final state.
+            int nextT = Reverse ? t - 1 : t + 1;
+            int stillAlive = Math.Max(lo, nextT >= 0 && nextT < T ? Math.Min(rows, batchSizes[nextT]) : 0);
+            if (stillAlive < rows)
+            {
+                if (!hN.IsEmpty)
+                {
+                    Hs.AsSpan((Start[t] + stillAlive) * h, (rows - stillAlive) * h).CopyTo(hN.Slice(stillAlive * h));
+                }
+
+                FinalCellState(t, stillAlive, rows, cN);
+            }
+        }
+    }
+
+    /// <summary>The backward time loop over batch rows [lo, hi).</summary>
+    private void BackwardRows(int lo, int hi)
+    {
+        int h = HiddenSize, gh = Gates * h;
+        int[] batchSizes = _batchSizes;
+        ReadOnlySpan<float> dhN = _states.In0, dcN = _states.In1;
+        Span<float> dh0 = _states.Out0, dc0 = _states.Out1;
+        float[] dGhBuffer = SeparateHiddenGradient ? _dGh : _dGx;
+        ReadOnlySpan<float> wHh = WeightHh.Value;
+        Span<float> carry = _dhCarry.AsSpan(0, B * h);
+        for (int s = T - 1; s >= 0; s--)
+        {
+            int t = Reverse ? T - 1 - s : s;
+            int rows = Math.Min(hi, batchSizes[t]);
+            if (rows <= lo)
+            {
+                continue;
+            }
+
+            int prevT = Reverse ? t + 1 : t - 1;
+            int nextT = Reverse ? t - 1 : t + 1;
+            int fromPrev = prevT >= 0 && prevT < T ? Math.Min(rows, batchSizes[prevT]) : 0;
+            int stillAlive = Math.Max(lo, nextT >= 0 && nextT < T ? Math.Min(rows, batchSizes[nextT]) : 0);
+
+            // Rows that end at this step receive the final-state gradient.
+            CopyOrClear(dhN, stillAlive * h, (rows - stillAlive) * h, carry);
+            Span<float> dh = carry[(lo * h)..(rows * h)];
+            if (_hasDOut)
+            {
+                TensorPrimitives.Add(dh, _dOut.AsSpan((Start[t] + lo) * h, (rows - lo) * h), dh);
+            }
+
+            Span<float> dhPrev = _dhPrev.AsSpan(lo * h, (rows - lo) * h);
+            Span<float> dGh = dGhBuffer.AsSpan((Start[t] + lo) * gh, (rows - lo) * gh);
+            StepBackward(t, lo, rows, fromPrev, stillAlive, dh, dcN, dc0, _dGx.AsSpan((Start[t] + lo) * gh, (rows - lo) * gh), dGh, dhPrev);
+
+            // dh_prev = (direct term from the cell) + dGh W_hh.
+            Gemm.Multiply(false, false, rows - lo, h, gh, 1f, dGh, gh, wHh, h, 1f, dhPrev, h);
+            dhPrev.CopyTo(dh);
+            int fresh = Math.Max(lo, fromPrev);
+            if (!dh0.IsEmpty && fresh < rows)
+            {
+                dhPrev[((fresh - lo) * h)..].CopyTo(dh0.Slice(fresh * h));
+            }
+        }
+    }
+
+    /// <summary>
+    /// One step over batch rows [lo, hi) (hi ≤ the rows alive at t): reads the input projection Xg[t] and the hidden
+    /// projection Hg (both pre-activation, Hg indexed by batch row), HPrev[t], and writes Hs[t] rows [lo, hi);
+    /// overwrites Xg[t] with what the backward step needs. Rows below <paramref name="fromPrev"/> continue from step
+    /// <paramref name="prevT"/>, the others start from the initial state. Touches only rows [lo, hi) of every buffer.
+    /// </summary>
+    protected abstract void StepForward(int t, int lo, int hi, int fromPrev, int prevT, ReadOnlySpan<float> c0);
+
+    /// <summary>
+    /// Gate derivatives for one step over batch rows [lo, hi): given dh (the total gradient w.r.t. this step's hidden
     /// output), writes dGx and dGh (gradients w.r.t. the input-side and hidden-side pre-activations; the same span
     /// unless <see cref="SeparateHiddenGradient"/>) and the part of dh_prev that does not pass through W_hh
-    /// (zero for SimpleRnn and LSTM, z ⊙ dh for GRU).
+    /// (zero for SimpleRnn and LSTM, z ⊙ dh for GRU). dh, dGx, dGh and dhPrev hold rows [lo, hi) only (row lo first);
+    /// dcN and dc0 are (B, H). Rows from <paramref name="stillAlive"/> (≥ lo) end at t; rows from max(lo, fromPrev) began at t.
     /// </summary>
-    protected abstract void StepBackward(int t, int rows, int fromPrev, int stillAlive, ReadOnlySpan<float> dh,
+    protected abstract void StepBackward(int t, int lo, int hi, int fromPrev, int stillAlive, ReadOnlySpan<float> dh,
         ReadOnlySpan<float> dcN, Span<float> dc0, Span<float> dGx, Span<float> dGh, Span<float> dhPrev);
 
     protected virtual void EnsureCellBuffers(int rowsAll, int batch)
@@ -276,6 +394,42 @@ internal abstract class RecurrentLayer
         else
         {
             source.Slice(offset, count).CopyTo(destination.Slice(offset, count));
+        }
+    }
+
+    /// <summary>
+    /// The (B, H) initial/final states of the running pass, copied into and out of arrays so both row blocks can reach
+    /// them from either thread: In0/In1 are h0/c0 (forward) or dhN/dcN (backward), Out0/Out1 are hN/cN or dh0/dc0.
+    /// Each is empty when the caller passed none.
+    /// </summary>
+    private sealed class StateBuffers
+    {
+        private float[] _in0 = [], _in1 = [], _out0 = [], _out1 = [];
+        private int _n0, _n1, _m0, _m1;
+
+        public ReadOnlySpan<float> In0 => _in0.AsSpan(0, _n0);
+
+        public ReadOnlySpan<float> In1 => _in1.AsSpan(0, _n1);
+
+        public Span<float> Out0 => _out0.AsSpan(0, _m0);
+
+        public Span<float> Out1 => _out1.AsSpan(0, _m1);
+
+        public void Set(int size, ReadOnlySpan<float> in0, ReadOnlySpan<float> in1, int out0, int out1)
+        {
+            _n0 = in0.IsEmpty ? 0 : size;
+            _n1 = in1.IsEmpty ? 0 : size;
+            in0[.._n0].CopyTo(Buffers.Grow(ref _in0, _n0));
+            in1[.._n1].CopyTo(Buffers.Grow(ref _in1, _n1));
+            (_m0, _m1) = (out0, out1);
+            Buffers.Ensure(ref _out0, out0);
+            Buffers.Ensure(ref _out1, out1);
+        }
+
+        public void CopyOut(Span<float> out0, Span<float> out1)
+        {
+            Out0.CopyTo(out0);
+            Out1.CopyTo(out1);
         }
     }
 

@@ -12,19 +12,19 @@ internal sealed class SimpleRnnLayer(ParameterStore store, int inputSize, int hi
 {
     protected override bool FoldsHiddenBias => true;
 
-    protected override void StepForward(int t, int rows, int fromPrev, int prevT, ReadOnlySpan<float> c0)
+    protected override void StepForward(int t, int lo, int hi, int fromPrev, int prevT, ReadOnlySpan<float> c0)
     {
-        int n = rows * HiddenSize;
-        Span<float> pre = Xg.AsSpan(Start[t] * HiddenSize, n);
-        TensorPrimitives.Add(pre, Hg.AsSpan(0, n), pre);
-        TensorPrimitives.Tanh(pre, Hs.AsSpan(Start[t] * HiddenSize, n));
+        int n = (hi - lo) * HiddenSize, at = (Start[t] + lo) * HiddenSize;
+        Span<float> pre = Xg.AsSpan(at, n);
+        TensorPrimitives.Add(pre, Hg.AsSpan(lo * HiddenSize, n), pre);
+        TensorPrimitives.Tanh(pre, Hs.AsSpan(at, n));
     }
 
-    protected override void StepBackward(int t, int rows, int fromPrev, int stillAlive, ReadOnlySpan<float> dh,
+    protected override void StepBackward(int t, int lo, int hi, int fromPrev, int stillAlive, ReadOnlySpan<float> dh,
         ReadOnlySpan<float> dcN, Span<float> dc0, Span<float> dGx, Span<float> dGh, Span<float> dhPrev)
     {
         // dpre = dh ⊙ (1 − h²)
-        ReadOnlySpan<float> hOut = Hs.AsSpan(Start[t] * HiddenSize, rows * HiddenSize);
+        ReadOnlySpan<float> hOut = Hs.AsSpan((Start[t] + lo) * HiddenSize, (hi - lo) * HiddenSize);
         TensorPrimitives.Multiply(hOut, hOut, dGx);
         TensorPrimitives.Subtract(1f, dGx, dGx);
         TensorPrimitives.Multiply(dGx, dh, dGx);

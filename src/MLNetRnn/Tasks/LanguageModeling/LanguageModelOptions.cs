@@ -71,6 +71,11 @@ public sealed class LanguageModelOptions
     /// weights are restored first), in (0, 1]; 1 turns it off. Default 1.</summary>
     public float LearningRateDecay { get; set; } = 1f;
 
+    /// <summary>Gets or sets whether the learning rate anneals along a half cosine, from <see cref="LearningRate"/> at the first
+    /// step to 0 after the last step of the last epoch (per step; combined with <see cref="LearningRateDecay"/> when both are on).
+    /// Annealing lets a run of a fixed budget settle into a lower loss than a constant rate. Default false.</summary>
+    public bool CosineSchedule { get; set; }
+
     /// <summary>Gets or sets the seed of initialisation and dropout. Same seed, same text: the same weights. Default 1.</summary>
     public int Seed { get; set; } = 1;
 

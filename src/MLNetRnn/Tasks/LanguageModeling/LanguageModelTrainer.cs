@@ -73,9 +73,9 @@ public sealed class LanguageModelTrainer
         var architecture = new LanguageModelArchitecture(vocabularySize, o.CellType, o.OneHotInput, o.OneHotInput ? vocabularySize : o.EmbeddingSize,
             o.HiddenSize, o.NumberOfLayers, o.Dropout);
         var network = new LanguageModelNetwork(architecture, random);
-        var settings = new EpochSettings(o.Epochs, o.BatchSize, o.LearningRate, o.ClipNorm, o.EarlyStoppingPatience, o.LearningRateDecay);
+        var settings = new EpochSettings(o.Epochs, o.BatchSize, o.LearningRate, o.ClipNorm, o.EarlyStoppingPatience, o.LearningRateDecay, o.CosineSchedule);
         var control = new TrainingControl("LanguageModel",
-            string.Create(CultureInfo.InvariantCulture, $"{architecture}, bptt {o.Bptt}, batch {o.BatchSize}, learning rate {o.LearningRate:R}, clip {o.ClipNorm:R}, patience {o.EarlyStoppingPatience}, decay {o.LearningRateDecay:R}, seed {o.Seed}, validation {valid is not null}"),
+            string.Create(CultureInfo.InvariantCulture, $"{architecture}, bptt {o.Bptt}, batch {o.BatchSize}, learning rate {o.LearningRate:R}, clip {o.ClipNorm:R}, patience {o.EarlyStoppingPatience}, decay {o.LearningRateDecay:R}{(o.CosineSchedule ? ", cosine schedule" : "")}, seed {o.Seed}, validation {valid is not null}"),
             TrainingControl.Digest([ids], valid is null ? null : [valid]),
             [random, .. network.RandomStreams], o.Checkpoint, o.MaxSkippedBatches, o.CancellationToken, history);
         var state = network.NewState(o.BatchSize);
