@@ -94,7 +94,15 @@ internal static class Gemm
     /// <exception cref="InvalidOperationException">The provider from <c>MLNETRNN_GEMM</c> is invalid (see <see cref="Provider"/>).</exception>
     public static void Multiply(bool transposeA, bool transposeB, int m, int n, int k,
         float alpha, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,
-        float beta, Span<float> c, int ldc)
+        float beta, Span<float> c, int ldc) =>
+        MultiplyCore(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, splitColumns: true);
+
+    /// <summary>As <see cref="Multiply"/>; with <paramref name="splitColumns"/> false a large product is never cut into column
+    /// halves (for callers that already run two parts of their own work at once, such as a recurrent layer's row blocks,
+    /// where halves would only repack the operands). The choice must not depend on the thread count.</summary>
+    internal static void MultiplyCore(bool transposeA, bool transposeB, int m, int n, int k,
+        float alpha, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,
+        float beta, Span<float> c, int ldc, bool splitColumns)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(m);
         ArgumentOutOfRangeException.ThrowIfNegative(n);
@@ -114,7 +122,7 @@ internal static class Gemm
         }
 
         bool openBlas = Provider == GemmProvider.OpenBlas && k > 0 && alpha != 0f;
-        if (n >= 2 * SplitColumns && (long)m * n * k >= SplitWork)
+        if (splitColumns && n >= 2 * SplitColumns && (long)m * n * k >= SplitWork)
         {
             // Split by size alone, never by the thread count: with one thread the halves run in order, so the bits
             // are the same whatever the count (OpenBLAS, unlike the managed kernel, may round a half differently from

@@ -284,7 +284,7 @@ internal abstract class RecurrentLayer : ITwoPartWork
             CopyOrClear(h0, fresh * h, (rows - fresh) * h, hPrev);
 
             // Hidden projection for the block's alive rows.
-            Gemm.Multiply(false, true, rows - lo, gh, h, 1f, hPrev[(lo * h)..], h, wHh, h, 0f, Hg.AsSpan(lo * gh, (rows - lo) * gh), gh);
+            Gemm.MultiplyCore(false, true, rows - lo, gh, h, 1f, hPrev[(lo * h)..], h, wHh, h, 0f, Hg.AsSpan(lo * gh, (rows - lo) * gh), gh, splitColumns: _split == 0);
             StepForward(t, lo, rows, fromPrev, prevT, c0);
 
             // Rows whose last step is this one hand out their final state.
@@ -339,7 +339,7 @@ internal abstract class RecurrentLayer : ITwoPartWork
             StepBackward(t, lo, rows, fromPrev, stillAlive, dh, dcN, dc0, _dGx.AsSpan((Start[t] + lo) * gh, (rows - lo) * gh), dGh, dhPrev);
 
             // dh_prev = (direct term from the cell) + dGh W_hh.
-            Gemm.Multiply(false, false, rows - lo, h, gh, 1f, dGh, gh, wHh, h, 1f, dhPrev, h);
+            Gemm.MultiplyCore(false, false, rows - lo, h, gh, 1f, dGh, gh, wHh, h, 1f, dhPrev, h, splitColumns: _split == 0);
             dhPrev.CopyTo(dh);
             int fresh = Math.Max(lo, fromPrev);
             if (!dh0.IsEmpty && fresh < rows)
