@@ -68,37 +68,27 @@ public sealed class MpiDataParallelGroup : DataParallelGroup, IDisposable
     }
 
     /// <inheritdoc/>
-    protected override unsafe void SumCore(Span<float> values)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_floats.Length < values.Length)
-        {
-            _floats = new float[values.Length];
-        }
-
-        fixed (float* send = values, receive = _floats)
-        {
-            Check(MPI.Unsafe.MPI_Allreduce((IntPtr)send, (IntPtr)receive, values.Length, MPI.Unsafe.MPI_FLOAT, MPI.Unsafe.MPI_SUM, MPI.Unsafe.MPI_COMM_WORLD));
-        }
-
-        _floats.AsSpan(0, values.Length).CopyTo(values);
-    }
+    protected override void SumCore(Span<float> values) => Sum(values, ref _floats, MPI.Unsafe.MPI_FLOAT);
 
     /// <inheritdoc/>
-    protected override unsafe void SumCore(Span<double> values)
+    protected override void SumCore(Span<double> values) => Sum(values, ref _doubles, MPI.Unsafe.MPI_DOUBLE);
+
+    /// <summary><c>MPI_Allreduce</c> with <c>MPI_SUM</c> over every process, through a reused receive buffer.</summary>
+    private unsafe void Sum<T>(Span<T> values, ref T[] received, int datatype)
+        where T : unmanaged
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_doubles.Length < values.Length)
+        if (received.Length < values.Length)
         {
-            _doubles = new double[values.Length];
+            received = new T[values.Length];
         }
 
-        fixed (double* send = values, receive = _doubles)
+        fixed (T* send = values, receive = received)
         {
-            Check(MPI.Unsafe.MPI_Allreduce((IntPtr)send, (IntPtr)receive, values.Length, MPI.Unsafe.MPI_DOUBLE, MPI.Unsafe.MPI_SUM, MPI.Unsafe.MPI_COMM_WORLD));
+            Check(MPI.Unsafe.MPI_Allreduce((IntPtr)send, (IntPtr)receive, values.Length, datatype, MPI.Unsafe.MPI_SUM, MPI.Unsafe.MPI_COMM_WORLD));
         }
 
-        _doubles.AsSpan(0, values.Length).CopyTo(values);
+        received.AsSpan(0, values.Length).CopyTo(values);
     }
 
     private static void Check(int errorCode)
