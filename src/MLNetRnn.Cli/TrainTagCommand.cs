@@ -37,9 +37,10 @@ internal static class TrainTagCommand
         var charHidden = CliOptions.AtLeastOne(new Option<int>("--char-hidden") { DefaultValueFactory = _ => defaults.CharacterHiddenSize, Description = "Character BiLSTM hidden size per direction (with --char-features)." });
         var maxVocabulary = new Option<int>("--max-vocabulary") { DefaultValueFactory = _ => 50000, Description = "Largest word vocabulary, specials included." };
         var minCount = new Option<int>("--min-count") { DefaultValueFactory = _ => 1, Description = "Fewest occurrences for a word to get its own id (rarer words read as <UNK>)." };
+        var distributed = DistributedTraining.Create();
         var command = common.AddTo(
             new Command("tag", "Train a token tagger (part of speech, BIO names) on a CoNLL file (vocabulary → [character BiLSTM] → RNN/LSTM/GRU → softmax or CRF per token)."),
-            columns.TokenColumn, columns.TagColumn, bidirectional, crf, charFeatures, charEmbedding, charHidden, maxVocabulary, minCount);
+            columns.TokenColumn, columns.TagColumn, bidirectional, crf, charFeatures, charEmbedding, charHidden, maxVocabulary, minCount, distributed);
         command.SetAction(p =>
         {
             bool chars = p.GetValue(charFeatures);
@@ -63,7 +64,10 @@ internal static class TrainTagCommand
                 ClipNorm = p.GetValue(common.Clip),
                 EarlyStoppingPatience = p.GetValue(common.Patience),
             };
-            return Run(common.ReadRun(p), columns.Read(p, common.Separator), options, p.GetValue(maxVocabulary), p.GetValue(minCount));
+            var run = common.ReadRun(p);
+            var group = DistributedTraining.Start(p.GetValue(distributed));
+            options.DataParallelGroup = group;
+            return DistributedTraining.Finish(group, Run(run, columns.Read(p, common.Separator), options, p.GetValue(maxVocabulary), p.GetValue(minCount)));
         });
         return command;
     }
@@ -106,13 +110,18 @@ internal static class TrainTagCommand
             };
             return trainer.Fit(trainIds);
         }, options.Epochs, s.Json);
+        if (!DistributedTraining.WritesFiles(options.DataParallelGroup))
+        {
+            return 0; // process 0 saves the model (every process holds the same weights)
+        }
+
         ml.Model.SaveAtomically(prefix.Append(tagger), TagData.InputSchema(), s.Model);
         s.Finish();
 
         var report = validationSentences is null ? null : TagReport.Evaluate(ModelFile.Read(s.Model), validationSentences);
         TrainingRun.Summary(s.Json, s.Model, stats, trainSentences.Count, tagger.ParameterCount,
             [("vocabulary", tagger.Architecture.VocabularySize), ("tags", tagger.Tags), ("crf", options.Crf), ("characterFeatures", options.CharacterColumnName is not null)],
-            s.Json ? report?.Json() : null);
+            s.Json ? report?.Json() : null, options.DataParallelGroup);
         if (!s.Json && report is not null)
         {
             Console.Write(report.Describe());

@@ -59,6 +59,40 @@ public sealed class DistributedCliTests : IDisposable
         Assert.True(worst <= 1e-5f, $"the two-process model's probabilities differ from the single process's by up to {worst}");
     }
 
+    [MpiFact]
+    public void TrainTag_TwoProcessesWithTheSameGlobalBatch_EqualOneProcess()
+    {
+        // A BiLSTM-CRF tagger on 200 Brown sentences: its loss is per token, so each process weights its share by tokens.
+        string brown = Path.Combine(Sentiment.Repository(), "datasets", "brown", "names");
+        string data = Path.Combine(_folder, "train.conll"), validation = Path.Combine(_folder, "validation.conll");
+        File.WriteAllText(data, Sentences(Path.Combine(brown, "train.conll"), 200));
+        File.WriteAllText(validation, Sentences(Path.Combine(brown, "validation.conll"), 60));
+        string single = Path.Combine(_folder, "single.zip"), distributed = Path.Combine(Directory.CreateDirectory(Path.Combine(_folder, "mpi")).FullName, "model.zip");
+        string[] train = ["train", "tag", "--data", data, "--validation", validation, "--crf", "--embedding", "16", "--hidden", "16", "--dropout", "0",
+            "--epochs", "2", "--batch-size", "8", "--learning-rate", "0.01", "--seed", "3", "--json"];
+        var (code, alone, stderr) = Run("dotnet", [Cli, .. train, "--model", single]);
+        Assert.True(code == 0, stderr);
+        (code, string stdout, stderr) = Run(MpiFactAttribute.MpiRun, ["-np", "2", "dotnet", Cli, .. train, "--model", distributed, "--distributed"]);
+        Assert.True(code == 0, $"exit code {code}: {stderr}");
+
+        string[] lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries), aloneLines = alone.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(3, lines.Length); // process 0 alone: 2 epochs + summary
+        Assert.Equal(["model.zip"], Directory.GetFiles(Path.GetDirectoryName(distributed)!).Select(Path.GetFileName));
+        for (int epoch = 0; epoch < 2; epoch++)
+        {
+            Assert.Equal(Loss(aloneLines[epoch]), Loss(lines[epoch]), 1e-5);
+        }
+
+        using var one = JsonDocument.Parse(aloneLines[^1]);
+        using var two = JsonDocument.Parse(lines[^1]);
+        Assert.Equal(2, two.RootElement.GetProperty("distributed").GetProperty("processes").GetInt32());
+        Assert.Equal(one.RootElement.GetProperty("validation").GetRawText(), two.RootElement.GetProperty("validation").GetRawText()); // the same tags on every validation token
+    }
+
+    /// <summary>The first <paramref name="count"/> blank-line-separated sentences of a CoNLL file.</summary>
+    private static string Sentences(string path, int count) =>
+        string.Join("\n\n", File.ReadAllText(path).Replace("\r\n", "\n").Split("\n\n", StringSplitOptions.RemoveEmptyEntries).Take(count)) + "\n";
+
     private static string Cli => Path.Combine(AppContext.BaseDirectory, "mlnet-rnn.dll");
 
     private static double Loss(string epochLine)
