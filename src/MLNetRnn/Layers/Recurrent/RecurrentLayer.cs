@@ -21,7 +21,7 @@ namespace MLNetRnn.Layers;
 /// Reverse direction: row b runs t = len_b−1 … 0, starting from its initial state, and its final state is at t = 0.
 /// Backward mirrors it; <c>dW_ih</c>, <c>dW_hh</c> and <c>dX</c> are each one GEMM over all steps at the end.
 /// </remarks>
-internal abstract class RecurrentLayer : ITwoPartWork
+internal abstract unsafe class RecurrentLayer : ITwoPartWork
 {
     protected readonly Parameter WeightIh; // (G*H, I)
     protected readonly Parameter WeightHh; // (G*H, H)
@@ -38,9 +38,8 @@ internal abstract class RecurrentLayer : ITwoPartWork
     private float[] _dhCarry = []; // (B, H)
     private float[] _dhPrev = [];  // (B, H)
     private float[] _xCopy = [];   // (T, B, I) the input of the last Forward
-    private float[] _dOut = [];    // (T, B, H) the output gradient of the running Backward
-    private readonly StateBuffers _states = new();
-    private bool _backward, _hasDOut;
+    private Pinned _in0, _in1, _out0, _out1, _dOut; // the caller's spans of the running pass (see Pinned)
+    private bool _backward;
     private int _split;
     private int[] _batchSizes = [];
     protected int[] Start = [];  // (T + 1) first packed row of each step; Start[T] = N
@@ -134,9 +133,12 @@ internal abstract class RecurrentLayer : ITwoPartWork
         Gemm.Multiply(false, true, rowsAll, gh, InputSize, 1f, x, InputSize, WeightIh.Value, InputSize, 1f, xg, gh);
 
         // The time loop: rows never interact, so two row blocks run their whole loops independently (see RowBlocks).
-        _states.Set(B * h, h0, c0, hN.IsEmpty ? 0 : B * h, cN.IsEmpty ? 0 : B * h);
-        RunRowBlocks(backward: false);
-        _states.CopyOut(hN, cN);
+        fixed (float* ph0 = h0, pc0 = c0, phN = hN, pcN = cN)
+        {
+            (_in0, _in1, _out0, _out1) = (new(ph0, h0.Length), new(pc0, c0.Length), new(phN, hN.Length), new(pcN, cN.Length));
+            RunRowBlocks(backward: false);
+            (_in0, _in1, _out0, _out1) = (default, default, default, default);
+        }
     }
 
     /// <summary>Back-propagates through the last Forward, adding parameter gradients.</summary>
@@ -157,14 +159,15 @@ internal abstract class RecurrentLayer : ITwoPartWork
 
         Buffers.Ensure(ref _dhCarry, B * h);
         Buffers.Ensure(ref _dhPrev, B * h);
-        Buffers.Ensure(ref _dOut, dOut.IsEmpty ? 0 : rowsAll * h);
         BeginCellBackward();
         _dhCarry.AsSpan(0, B * h).Clear();
-        _hasDOut = !dOut.IsEmpty;
-        dOut[..(_hasDOut ? rowsAll * h : 0)].CopyTo(_dOut);
-        _states.Set(B * h, dhN, dcN, dh0.IsEmpty ? 0 : B * h, dc0.IsEmpty ? 0 : B * h);
-        RunRowBlocks(backward: true);
-        _states.CopyOut(dh0, dc0);
+        fixed (float* pdOut = dOut, pdhN = dhN, pdcN = dcN, pdh0 = dh0, pdc0 = dc0)
+        {
+            _dOut = new(pdOut, dOut.Length);
+            (_in0, _in1, _out0, _out1) = (new(pdhN, dhN.Length), new(pdcN, dcN.Length), new(pdh0, dh0.Length), new(pdc0, dc0.Length));
+            RunRowBlocks(backward: true);
+            (_dOut, _in0, _in1, _out0, _out1) = (default, default, default, default, default);
+        }
 
         // Weight and bias gradients, one GEMM each over all packed rows (real tokens only).
         float[] dGhBuffer = SeparateHiddenGradient ? _dGh : _dGx;
@@ -257,8 +260,8 @@ internal abstract class RecurrentLayer : ITwoPartWork
     {
         int h = HiddenSize, gh = Gates * h;
         int[] batchSizes = _batchSizes;
-        ReadOnlySpan<float> h0 = _states.In0, c0 = _states.In1;
-        Span<float> hN = _states.Out0, cN = _states.Out1;
+        ReadOnlySpan<float> h0 = _in0.Span, c0 = _in1.Span;
+        Span<float> hN = _out0.Span, cN = _out1.Span;
         ReadOnlySpan<float> wHh = WeightHh.Value;
         for (int s = 0; s < T; s++)
         {
@@ -307,8 +310,8 @@ internal abstract class RecurrentLayer : ITwoPartWork
     {
         int h = HiddenSize, gh = Gates * h;
         int[] batchSizes = _batchSizes;
-        ReadOnlySpan<float> dhN = _states.In0, dcN = _states.In1;
-        Span<float> dh0 = _states.Out0, dc0 = _states.Out1;
+        ReadOnlySpan<float> dhN = _in0.Span, dcN = _in1.Span, dOut = _dOut.Span;
+        Span<float> dh0 = _out0.Span, dc0 = _out1.Span;
         float[] dGhBuffer = SeparateHiddenGradient ? _dGh : _dGx;
         ReadOnlySpan<float> wHh = WeightHh.Value;
         Span<float> carry = _dhCarry.AsSpan(0, B * h);
@@ -329,9 +332,9 @@ internal abstract class RecurrentLayer : ITwoPartWork
             // Rows that end at this step receive the final-state gradient.
             CopyOrClear(dhN, stillAlive * h, (rows - stillAlive) * h, carry);
             Span<float> dh = carry[(lo * h)..(rows * h)];
-            if (_hasDOut)
+            if (!dOut.IsEmpty)
             {
-                TensorPrimitives.Add(dh, _dOut.AsSpan((Start[t] + lo) * h, (rows - lo) * h), dh);
+                TensorPrimitives.Add(dh, dOut.Slice((Start[t] + lo) * h, (rows - lo) * h), dh);
             }
 
             Span<float> dhPrev = _dhPrev.AsSpan(lo * h, (rows - lo) * h);
@@ -398,39 +401,12 @@ internal abstract class RecurrentLayer : ITwoPartWork
     }
 
     /// <summary>
-    /// The (B, H) initial/final states of the running pass, copied into and out of arrays so both row blocks can reach
-    /// them from either thread: In0/In1 are h0/c0 (forward) or dhN/dcN (backward), Out0/Out1 are hN/cN or dh0/dc0.
-    /// Each is empty when the caller passed none.
+    /// One of the caller's spans (initial/final states, output gradient), pinned by Forward or Backward for the length of
+    /// the pass so both row blocks reach it from either thread without copying; empty when the caller passed none.
     /// </summary>
-    private sealed class StateBuffers
+    private readonly struct Pinned(float* pointer, int length)
     {
-        private float[] _in0 = [], _in1 = [], _out0 = [], _out1 = [];
-        private int _n0, _n1, _m0, _m1;
-
-        public ReadOnlySpan<float> In0 => _in0.AsSpan(0, _n0);
-
-        public ReadOnlySpan<float> In1 => _in1.AsSpan(0, _n1);
-
-        public Span<float> Out0 => _out0.AsSpan(0, _m0);
-
-        public Span<float> Out1 => _out1.AsSpan(0, _m1);
-
-        public void Set(int size, ReadOnlySpan<float> in0, ReadOnlySpan<float> in1, int out0, int out1)
-        {
-            _n0 = in0.IsEmpty ? 0 : size;
-            _n1 = in1.IsEmpty ? 0 : size;
-            in0[.._n0].CopyTo(Buffers.Grow(ref _in0, _n0));
-            in1[.._n1].CopyTo(Buffers.Grow(ref _in1, _n1));
-            (_m0, _m1) = (out0, out1);
-            Buffers.Ensure(ref _out0, out0);
-            Buffers.Ensure(ref _out1, out1);
-        }
-
-        public void CopyOut(Span<float> out0, Span<float> out1)
-        {
-            Out0.CopyTo(out0);
-            Out1.CopyTo(out1);
-        }
+        public Span<float> Span => new(pointer, length);
     }
 
     private static void AddRowSums(ReadOnlySpan<float> matrix, int rows, int cols, Span<float> destination)
