@@ -15,16 +15,30 @@ internal static class DistributedTraining
     /// <summary>Makes the <c>--distributed</c> option.</summary>
     public static Option<bool> Create() => new("--distributed")
     {
-        Description = "Data-parallel training over MPI: launch with mpirun.mpich -np N (MPICH; hostfile for several machines). Each process trains on its share of every batch "
-            + "(the same --batch-size in total); process 0 writes the model and checkpoints. Without mpirun: one process. See docs/distributed.md.",
+        Description = "Data-parallel training over MPI (train classify, tag, seq2seq and forecast): launch with mpirun.mpich -np N (MPICH; hostfile for several machines). "
+            + "Each process trains on its share of every batch (the same --batch-size in total); process 0 alone prints, writes the model and checkpoints. "
+            + "Without mpirun: one process. See docs/distributed.md.",
     };
+
+    /// <summary>
+    /// What every <c>train</c> command with <c>--distributed</c> does around its run: starts MPI when
+    /// <paramref name="distributed"/> is set (<see cref="Start"/>), gives the group (null without the option) to
+    /// <paramref name="train"/>, which sets it on the trainer's options and, in processes other than 0, writes no file, and
+    /// finalises MPI once it returns.
+    /// </summary>
+    /// <returns><paramref name="train"/>'s exit code.</returns>
+    public static int Run(bool distributed, Func<DataParallelGroup?, int> train)
+    {
+        var group = Start(distributed);
+        return Finish(group, train(group));
+    }
 
     /// <summary>
     /// Starts MPI when <paramref name="distributed"/> is set; in processes other than 0 standard output is silenced from
     /// here on (progress, summary), so only process 0 prints. Errors still reach standard error from every process.
     /// </summary>
     /// <returns>The group, or null without <c>--distributed</c>.</returns>
-    public static MpiDataParallelGroup? Start(bool distributed)
+    private static MpiDataParallelGroup? Start(bool distributed)
     {
         if (!distributed)
         {
@@ -48,19 +62,19 @@ internal static class DistributedTraining
     public static bool WritesFiles(DataParallelGroup? group) => group is null or { Rank: 0 };
 
     /// <summary>Finalises MPI after a successful run (a failed process exits without it, and mpirun ends the others).</summary>
-    public static int Finish(MpiDataParallelGroup? group, int code)
+    private static int Finish(MpiDataParallelGroup? group, int code)
     {
         group?.Dispose();
         return code;
     }
 
-    /// <summary>The summary's "distributed" entry: processes, steps, step and all-reduce seconds and their ratio; null when not distributed.</summary>
+    /// <summary>The summary's "distributed" entry: processes, steps, step seconds, the steps' all-reduce seconds and their ratio; null when not distributed.</summary>
     public static object? Json(DataParallelGroup? group) => group is null ? null : new
     {
         processes = group.Size,
         steps = group.Steps,
         stepSeconds = JsonOut.Round(group.StepTime.TotalSeconds, 3),
-        allreduceSeconds = JsonOut.Round(group.CommunicationTime.TotalSeconds, 3),
+        allreduceSeconds = JsonOut.Round(group.StepCommunicationTime.TotalSeconds, 3),
         communicationShare = JsonOut.Round(Share(group), 4),
     };
 
@@ -70,9 +84,9 @@ internal static class DistributedTraining
         null => null,
         { Size: 1 } => "distributed: 1 process (not started by mpirun.mpich -np N)",
         _ => string.Create(CultureInfo.InvariantCulture,
-            $"distributed: {group.Size} processes, {group.Steps:N0} steps, all-reduce {Share(group):P1} of step time ({group.CommunicationTime.TotalSeconds:F2} s of {group.StepTime.TotalSeconds:F2} s)"),
+            $"distributed: {group.Size} processes, {group.Steps:N0} steps, all-reduce {Share(group):P1} of step time ({group.StepCommunicationTime.TotalSeconds:F2} s of {group.StepTime.TotalSeconds:F2} s)"),
     };
 
     private static double Share(DataParallelGroup group) =>
-        group.StepTime > TimeSpan.Zero ? group.CommunicationTime.TotalSeconds / group.StepTime.TotalSeconds : 0;
+        group.StepTime > TimeSpan.Zero ? group.StepCommunicationTime.TotalSeconds / group.StepTime.TotalSeconds : 0;
 }

@@ -51,9 +51,11 @@ internal static class ForecastCommands
         var patience = CliOptions.AtLeastOne(new Option<int>("--patience") { DefaultValueFactory = _ => defaults.EarlyStoppingPatience, Description = "Epochs without validation improvement before stopping." });
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 1, Description = "Seed of every random choice." };
         var json = new Option<bool>("--json") { Description = "One JSON object per epoch and a final one." };
+        var distributed = DistributedTraining.Create();
         var command = new Command("forecast", "Train a recurrent forecaster on a time series (window of rows → the next horizon values).")
         {
             data, model, separator, value, date, features, window, horizon, season, interpolate, cell, hidden, layers, dropout, epochs, batch, rate, clip, validation, patience, seed, json,
+            distributed,
         };
         command.SetAction(p =>
         {
@@ -68,7 +70,11 @@ internal static class ForecastCommands
                 ValidationFraction = p.GetValue(validation), EarlyStoppingPatience = p.GetValue(patience), Seed = p.GetValue(seed),
                 CancellationToken = CliCancellation.Token,
             };
-            return Train(options, p.GetRequiredValue(data), p.GetRequiredValue(model), p.GetValue(separator), p.GetValue(json));
+            return DistributedTraining.Run(p.GetValue(distributed), group =>
+            {
+                options.DataParallelGroup = group;
+                return Train(options, p.GetRequiredValue(data), p.GetRequiredValue(model), p.GetValue(separator), p.GetValue(json));
+            });
         });
         return command;
     }
@@ -178,12 +184,17 @@ internal static class ForecastCommands
             options.Progress = progress;
             return new SequenceForecastingTrainer(options).Fit(rows); // what ml.Forecasting.Trainers.Lstm/Gru/Rnn make, with --cell already in the options
         }, options.Epochs, json);
+        if (!DistributedTraining.WritesFiles(options.DataParallelGroup))
+        {
+            return 0; // process 0 saves the model (every process holds the same weights)
+        }
+
         ml.Model.SaveAtomically(forecaster, forecaster.WindowSchema, modelPath);
         var best = forecaster.TrainingHistory.Where(h => h.ValidationLoss is not null).Select(h => h.ValidationLoss!.Value).DefaultIfEmpty(double.NaN).Min();
         TrainingRun.Summary(json, modelPath, stats, DataViews.ColumnReader.Text(rows, options.ValueColumnName).Length, forecaster.ParameterCount,
             [("window", forecaster.WindowSize), ("horizon", forecaster.Horizon), ("season", forecaster.Season), ("spacing", forecaster.Spacing.ToString().ToLowerInvariant()),
                 ("features", forecaster.FeatureNames)],
-            double.IsNaN(best) ? null : new { loss = JsonOut.Round(best) });
+            double.IsNaN(best) ? null : new { loss = JsonOut.Round(best) }, options.DataParallelGroup);
         return 0;
     }
 

@@ -108,9 +108,12 @@ internal static class TrainCommand
             options.SparseEmbeddingUpdates = sparse && (options.PretrainedEmbeddings is not null || options.PretrainedEmbeddingsPath is not null);
 
             var run = common.ReadRun(p);
-            var group = DistributedTraining.Start(p.GetValue(distributed));
-            options.DataParallelGroup = group;
-            return DistributedTraining.Finish(group, Run(run, new Columns(p.GetValue(textColumn)!, p.GetValue(labelColumn)!, p.GetValue(maxVocabulary), p.GetValue(minCount), p.GetValue(maxTokens), characters, vectors), options, p.GetValue(plot)));
+            var columns = new Columns(p.GetValue(textColumn)!, p.GetValue(labelColumn)!, p.GetValue(maxVocabulary), p.GetValue(minCount), p.GetValue(maxTokens), characters, vectors);
+            return DistributedTraining.Run(p.GetValue(distributed), group =>
+            {
+                options.DataParallelGroup = group;
+                return Run(run, columns, options, p.GetValue(plot));
+            });
         });
         return command;
     }

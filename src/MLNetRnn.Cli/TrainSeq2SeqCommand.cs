@@ -48,10 +48,11 @@ internal static class TrainSeq2SeqCommand
             DefaultValueFactory = _ => 5, Description = "Beam size the saved model decodes with (1 = greedy); also used for the validation metrics.",
         });
         var maxLength = CliOptions.AtLeastOne(new Option<int>("--max-length") { DefaultValueFactory = _ => 50, Description = "Longest output, in tokens." });
+        var distributed = DistributedTraining.Create();
         var plot = PlotOutput.Create("--plot", "Write the training curves (loss and validation loss per epoch) to this .png or .svg.");
         var command = common.AddTo(
             new Command("seq2seq", "Train an encoder–decoder (tokenize → vocabulary → RNN/LSTM/GRU encoder → attention decoder → beam search)."),
-            sourceColumn, targetColumn, sourceLevel, targetLevel, attention, decoderLayers, unidirectional, labelSmoothing, scheduledSampling, tieEmbeddings, beam, maxLength, plot);
+            sourceColumn, targetColumn, sourceLevel, targetLevel, attention, decoderLayers, unidirectional, labelSmoothing, scheduledSampling, tieEmbeddings, beam, maxLength, distributed, plot);
         command.SetAction(p =>
         {
             var cell = TrainOptions.CellType(p.GetValue(common.Cell));
@@ -80,7 +81,12 @@ internal static class TrainSeq2SeqCommand
                 ClipNorm = p.GetValue(common.Clip),
                 EarlyStoppingPatience = p.GetValue(common.Patience),
             };
-            return Run(common.ReadRun(p), p.GetValue(sourceColumn)!, p.GetValue(targetColumn)!, p.GetValue(sourceLevel) == "word", options, p.GetValue(plot));
+            var run = common.ReadRun(p);
+            return DistributedTraining.Run(p.GetValue(distributed), group =>
+            {
+                options.DataParallelGroup = group;
+                return Run(run, p.GetValue(sourceColumn)!, p.GetValue(targetColumn)!, p.GetValue(sourceLevel) == "word", options, p.GetValue(plot));
+            });
         });
         return command;
     }
@@ -117,6 +123,11 @@ internal static class TrainSeq2SeqCommand
             options.Progress = progress;
             return ml.SequenceToSequence.Trainers.EncoderDecoder(options).Fit(trainIds);
         }, options.Epochs, s.Json);
+        if (!DistributedTraining.WritesFiles(options.DataParallelGroup))
+        {
+            return 0; // process 0 saves the model and scores the validation rows (every process holds the same weights)
+        }
+
         OutputFiles.SaveModel(ml, prefix.Append(encoderDecoder), source, s.Model);
         s.Finish();
 
@@ -124,7 +135,7 @@ internal static class TrainSeq2SeqCommand
         int rows = ColumnReader.Text(train, options.TargetColumnName).Length;
         PlotOutput.TrainingCurves(plot, encoderDecoder.TrainingHistory, $"Training {Path.GetFileName(s.Model)} ({PlotOutput.CellName(options.EncoderCell)} encoder–decoder)", s.Json);
         TrainingRun.Summary(s.Json, s.Model, stats, rows, encoderDecoder.ParameterCount,
-            [("vocabulary", encoderDecoder.Architecture.SourceVocabularySize), ("targetVocabulary", encoderDecoder.Architecture.TargetVocabularySize), ("beam", options.BeamSize)], metrics);
+            [("vocabulary", encoderDecoder.Architecture.SourceVocabularySize), ("targetVocabulary", encoderDecoder.Architecture.TargetVocabularySize), ("beam", options.BeamSize)], metrics, options.DataParallelGroup);
         return 0;
     }
 

@@ -65,9 +65,12 @@ internal static class TrainTagCommand
                 EarlyStoppingPatience = p.GetValue(common.Patience),
             };
             var run = common.ReadRun(p);
-            var group = DistributedTraining.Start(p.GetValue(distributed));
-            options.DataParallelGroup = group;
-            return DistributedTraining.Finish(group, Run(run, columns.Read(p, common.Separator), options, p.GetValue(maxVocabulary), p.GetValue(minCount)));
+            var tagColumns = columns.Read(p, common.Separator);
+            return DistributedTraining.Run(p.GetValue(distributed), group =>
+            {
+                options.DataParallelGroup = group;
+                return Run(run, tagColumns, options, p.GetValue(maxVocabulary), p.GetValue(minCount));
+            });
         });
         return command;
     }

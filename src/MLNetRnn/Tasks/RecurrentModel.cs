@@ -30,6 +30,9 @@ public abstract class RecurrentModel : ITransformer, ICanSaveModel
     /// <summary>Gets the number of trainable scalars.</summary>
     public int ParameterCount => _parameters.Count;
 
+    /// <summary>Gets the network's parameters (the tests compare trained weights through it).</summary>
+    internal ParameterStore Parameters => _parameters;
+
     /// <summary>Gets every tensor's PyTorch name and shape, in order.</summary>
     public IReadOnlyList<(string Name, int[] Shape)> Tensors => [.. _parameters.Parameters.Select(p => (p.Name, p.Shape.ToArray()))];
 

@@ -29,6 +29,7 @@ public abstract class DataParallelGroup
     private readonly Stopwatch _communication = new();
     private long _steps;
     private TimeSpan _stepTime;
+    private TimeSpan _stepCommunicationTime;
 
     /// <summary>Gets this process's index in the group, in [0, <see cref="Size"/>); process 0 writes the files.</summary>
     public abstract int Rank { get; }
@@ -36,8 +37,15 @@ public abstract class DataParallelGroup
     /// <summary>Gets the number of processes in the group, at least 1.</summary>
     public abstract int Size { get; }
 
-    /// <summary>Gets the wall time spent in <see cref="AllreduceSum(Span{float})"/> and <see cref="AllreduceSum(Span{double})"/> so far.</summary>
+    /// <summary>
+    /// Gets the wall time spent in <see cref="AllreduceSum(Span{float})"/> and <see cref="AllreduceSum(Span{double})"/> so far,
+    /// the weight checks at the start and after each epoch included (where a process waits for the others to finish reading
+    /// the data or scoring validation); <see cref="StepCommunicationTime"/> counts the training steps' alone.
+    /// </summary>
     public TimeSpan CommunicationTime => _communication.Elapsed;
+
+    /// <summary>Gets the part of <see cref="StepTime"/> spent in the all-reduce sums (waiting for the slowest process included).</summary>
+    public TimeSpan StepCommunicationTime => _stepCommunicationTime;
 
     /// <summary>Gets the wall time of the training steps run with this group so far (forward, backward, all-reduce, clipping, optimizer step).</summary>
     public TimeSpan StepTime => _stepTime;
@@ -83,10 +91,11 @@ public abstract class DataParallelGroup
     /// <param name="values">This process's values on entry, the sum over all processes on return.</param>
     protected abstract void SumCore(Span<double> values);
 
-    /// <summary>Counts one training step of the given wall time (the training loop calls it).</summary>
-    internal void RecordStep(TimeSpan elapsed)
+    /// <summary>Counts one training step of the given wall time, of which <paramref name="communication"/> in all-reduce sums (the training loop calls it).</summary>
+    internal void RecordStep(TimeSpan elapsed, TimeSpan communication)
     {
         _steps++;
         _stepTime += elapsed;
+        _stepCommunicationTime += communication;
     }
 }

@@ -18,9 +18,14 @@ internal static class DataParallelStep
     private const int FingerprintBits = 40;
 
     /// <summary>Rows <paramref name="rank"/>, rank + size, rank + 2·size, … of <paramref name="rows"/> (lengths stay balanced: bucketed batches hold rows of similar length).</summary>
-    public static int[] Shard(int[] rows, int rank, int size)
+    /// <param name="rows">The whole batch's rows.</param>
+    /// <param name="rank">This process's rank.</param>
+    /// <param name="size">The number of processes.</param>
+    /// <param name="reuse">Where to take the shard's array from (no allocation once each length has been met), or null for a new array.</param>
+    public static int[] Shard(int[] rows, int rank, int size, ShardArrays? reuse = null)
     {
-        var shard = new int[rows.Length > rank ? ((rows.Length - rank - 1) / size) + 1 : 0];
+        int length = rows.Length > rank ? ((rows.Length - rank - 1) / size) + 1 : 0;
+        int[] shard = reuse?.Get(length) ?? new int[length];
         for (int i = 0; i < shard.Length; i++)
         {
             shard[i] = rows[rank + (i * size)];
@@ -33,10 +38,17 @@ internal static class DataParallelStep
     /// Runs this process's shard of <paramref name="rows"/> through <paramref name="trainBatch"/> (gradients are zero on
     /// entry) and leaves in the store every process's same gradient of the whole batch's mean loss.
     /// </summary>
+    /// <param name="group">The processes.</param>
+    /// <param name="store">The parameters, whose gradients are zero on entry and hold the whole batch's on return.</param>
+    /// <param name="rows">The whole batch's rows, the same in every process.</param>
+    /// <param name="trainBatch">Runs forward and backward on this process's shard (an array it must not keep; see <see cref="ShardArrays"/>).</param>
+    /// <param name="cancel">Whether this process asks to stop.</param>
+    /// <param name="shards">The run's reusable shard arrays, or null to allocate each shard.</param>
     /// <returns>The whole batch's loss sum, units and tokens, and whether any process asked to cancel.</returns>
-    public static (BatchLoss Batch, bool Cancel) Train(DataParallelGroup group, ParameterStore store, int[] rows, Func<int[], BatchLoss> trainBatch, bool cancel)
+    public static (BatchLoss Batch, bool Cancel) Train(DataParallelGroup group, ParameterStore store, int[] rows, Func<int[], BatchLoss> trainBatch, bool cancel,
+        ShardArrays? shards = null)
     {
-        int[] shard = Shard(rows, group.Rank, group.Size);
+        int[] shard = Shard(rows, group.Rank, group.Size, shards);
         var local = shard.Length > 0 ? trainBatch(shard) : default;
         Span<double> totals = [local.LossSum, local.Units, local.Tokens, cancel ? 1 : 0];
         group.AllreduceSum(totals);

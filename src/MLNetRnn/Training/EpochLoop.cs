@@ -44,7 +44,7 @@ internal static class EpochLoop
     /// <param name="lengths">Each training row's length, for bucketing.</param>
     /// <param name="random">The seeded source of the batch order.</param>
     /// <param name="trainBatch">Runs forward and backward on the given rows (gradients are zero on entry); in a data-parallel
-    /// group, on this process's shard of each batch.</param>
+    /// group, on this process's shard of each batch, in an array reused by later shards of its length (do not keep it).</param>
     /// <param name="validate">Scores the validation set (loss, optional accuracy), or null for none.</param>
     /// <param name="progress">Where per-epoch progress goes, or null.</param>
     /// <param name="control">Checkpoints, resume, cancellation and the bad-batch policy, or null for none.</param>
@@ -62,6 +62,7 @@ internal static class EpochLoop
         var run = new RunState(store, settings, random, validate, control);
         run.Resume();
         var group = control?.DataParallel is { Size: > 1 } g ? g : null;
+        var shards = group is null ? null : new ShardArrays();
         if (group is not null)
         {
             DataParallelStep.OffsetDropoutStreams(control!.Randoms, group.Rank);
@@ -78,6 +79,7 @@ internal static class EpochLoop
             for (; run.Step < run.Plan.Length; run.Step++)
             {
                 long started = Stopwatch.GetTimestamp();
+                var communicated = group?.CommunicationTime ?? TimeSpan.Zero;
                 if (group is null ? control?.Cancellation.IsCancellationRequested == true : cancelNext)
                 {
                     run.SaveCheckpoint(clock.Elapsed + run.ElapsedBefore, trainingTime.Elapsed);
@@ -97,7 +99,7 @@ internal static class EpochLoop
                 else
                 {
                     // A process's cancellation travels with this step's sums; every process stops before the next step.
-                    (batch, cancelNext) = DataParallelStep.Train(group, store, rows, trainBatch, control!.Cancellation.IsCancellationRequested);
+                    (batch, cancelNext) = DataParallelStep.Train(group, store, rows, trainBatch, control!.Cancellation.IsCancellationRequested, shards);
                 }
 
                 float norm = settings.ClipNorm > 0f ? GradientClipping.ClipByGlobalNorm(store, settings.ClipNorm) : FiniteOrNaN(store.Gradients);
@@ -120,7 +122,7 @@ internal static class EpochLoop
                 run.Optimizer.LearningRate = rate * settings.ScheduleFactor(run.Epoch, run.Step, run.Plan.Length);
                 run.Optimizer.Step();
                 run.Optimizer.LearningRate = rate;
-                group?.RecordStep(Stopwatch.GetElapsedTime(started));
+                group?.RecordStep(Stopwatch.GetElapsedTime(started), group.CommunicationTime - communicated);
                 control?.AfterStep?.Invoke(run.Epoch, run.Step + 1);
                 if (run.CheckpointDue())
                 {

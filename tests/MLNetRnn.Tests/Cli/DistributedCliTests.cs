@@ -2,13 +2,15 @@ using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MLNetRnn.Forecasting;
+using MLNetRnn.Onnx;
 using MLNetRnn.Tests.TestSupport;
 
 namespace MLNetRnn.Tests.Cli;
 
 /// <summary>
-/// <c>mpirun.mpich -np 2 mlnet-rnn train classify … --distributed</c> on this machine against the same command in one
-/// process: the same global batch gives the same model within float rounding, only process 0 prints and writes files.
+/// <c>mpirun.mpich -np 2 mlnet-rnn train classify|tag|seq2seq|forecast … --distributed</c> on this machine against the same
+/// command in one process: the same global batch gives the same model within float rounding, only process 0 prints and writes files.
 /// Skipped, with the reason, where MPICH is not installed (CI installs it: <c>.ci/run</c>).
 /// </summary>
 public sealed class DistributedCliTests : IDisposable
@@ -89,16 +91,113 @@ public sealed class DistributedCliTests : IDisposable
         Assert.Equal(one.RootElement.GetProperty("validation").GetRawText(), two.RootElement.GetProperty("validation").GetRawText()); // the same tags on every validation token
     }
 
+    [MpiFact]
+    public void TrainSeq2Seq_TwoProcessesWithTheSameGlobalBatch_EqualOneProcess()
+    {
+        // Spelling → phones on 300 CMU dictionary words: the loss is per target token, so each process weights its share by them.
+        string cmudict = Path.Combine(Sentiment.Repository(), "datasets", "cmudict");
+        string data = Path.Combine(_folder, "train.tsv"), validation = Path.Combine(_folder, "validation.tsv");
+        File.WriteAllLines(data, File.ReadLines(Path.Combine(cmudict, "train.tsv")).Take(301)); // header + 300 words
+        File.WriteAllLines(validation, File.ReadLines(Path.Combine(cmudict, "validation.tsv")).Take(61));
+        string single = Path.Combine(_folder, "single.zip"), distributed = Path.Combine(Directory.CreateDirectory(Path.Combine(_folder, "mpi")).FullName, "model.zip");
+        string[] train = ["train", "seq2seq", "--data", data, "--validation", validation, "--embedding", "16", "--hidden", "16", "--dropout", "0",
+            "--epochs", "2", "--batch-size", "16", "--learning-rate", "0.01", "--beam", "1", "--max-length", "20", "--seed", "3", "--json"];
+        var (lines, aloneLines) = RunBoth(train, single, distributed);
+
+        for (int epoch = 0; epoch < 2; epoch++)
+        {
+            Assert.Equal(Loss(aloneLines[epoch]), Loss(lines[epoch]), 1e-5);
+            Assert.Equal(Loss(aloneLines[epoch], "validationLoss"), Loss(lines[epoch], "validationLoss"), 1e-5);
+        }
+
+        using (var one = JsonDocument.Parse(aloneLines[^1]))
+        using (var two = JsonDocument.Parse(lines[^1]))
+        {
+            Assert.Equal(one.RootElement.GetProperty("validation").GetRawText(), two.RootElement.GetProperty("validation").GetRawText());
+        }
+
+        // The held-out words' greedy outputs and their scores, through a plain ML.NET Model.Load.
+        var (expectedTokens, expectedScores) = Pronounce(single, validation);
+        var (actualTokens, actualScores) = Pronounce(distributed, validation);
+        Assert.Equal(60, actualTokens.Length);
+        Assert.Equal(expectedTokens, actualTokens);
+        float worst = expectedScores.Zip(actualScores, (e, a) => Math.Abs(e - a)).Max();
+        Assert.True(worst <= 1e-5f, $"the two-process model's scores differ from the single process's by up to {worst}");
+    }
+
+    [MpiFact]
+    public void TrainForecast_TwoProcessesWithTheSameGlobalBatch_EqualOneProcess()
+    {
+        // Seattle's daily maximum temperature from 14 days of weather; the loss is per window (3 values each).
+        string weather = Path.Combine(Sentiment.Repository(), "datasets", "weather");
+        string single = Path.Combine(_folder, "single.zip"), distributed = Path.Combine(Directory.CreateDirectory(Path.Combine(_folder, "mpi")).FullName, "model.zip");
+        string[] train = ["train", "forecast", "--data", Path.Combine(weather, "train.csv"), "--value-column", "temp_max", "--feature-columns", "temp_min,precipitation",
+            "--date-column", "date", "--window", "14", "--horizon", "3", "--hidden", "8", "--dropout", "0", "--epochs", "2", "--batch-size", "16",
+            "--validation-fraction", "0.1", "--seed", "2", "--json"];
+        var (lines, aloneLines) = RunBoth(train, single, distributed);
+
+        for (int epoch = 0; epoch < 2; epoch++)
+        {
+            Assert.Equal(Loss(aloneLines[epoch]), Loss(lines[epoch]), 1e-5);
+            Assert.Equal(Loss(aloneLines[epoch], "validationLoss"), Loss(lines[epoch], "validationLoss"), 1e-5);
+        }
+
+        // Every 2015 window's forecast (the held-out year), through a plain ML.NET Model.Load.
+        string test = Path.Combine(weather, "test.csv");
+        float[][] expected = Forecasts(single, test), actual = Forecasts(distributed, test);
+        Assert.Equal(365 - 13, actual.Length);
+        float worst = expected.Zip(actual, (e, a) => e.Zip(a, (x, y) => Math.Abs(x - y) / Math.Max(1f, Math.Abs(x))).Max()).Max();
+        Assert.True(worst <= 1e-5f, $"the two-process model's forecasts differ from the single process's by up to {worst} (relative)");
+    }
+
+    /// <summary>
+    /// Runs <paramref name="train"/> in one process (model <paramref name="single"/>) and in two under mpirun (model
+    /// <paramref name="distributed"/>, alone in its folder), checks that process 0 alone printed (2 epochs + summary, which
+    /// reports the 2 processes) and wrote files (the model, no checkpoint or temporary file left), and returns both outputs' lines.
+    /// </summary>
+    private static (string[] Distributed, string[] Alone) RunBoth(string[] train, string single, string distributed)
+    {
+        var (code, alone, stderr) = Run("dotnet", [Cli, .. train, "--model", single]);
+        Assert.True(code == 0, stderr);
+        (code, string stdout, stderr) = Run(MpiFactAttribute.MpiRun, ["-np", "2", "dotnet", Cli, .. train, "--model", distributed, "--distributed"]);
+        Assert.True(code == 0, $"exit code {code}: {stderr}");
+
+        string[] lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(3, lines.Length);
+        Assert.Equal(["model.zip"], Directory.GetFiles(Path.GetDirectoryName(distributed)!).Select(Path.GetFileName));
+        using var summary = JsonDocument.Parse(lines[^1]);
+        Assert.Equal(2, summary.RootElement.GetProperty("distributed").GetProperty("processes").GetInt32());
+        return (lines, alone.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    /// <summary>A seq2seq model's predicted tokens (joined by spaces) and score for each source of a TSV file.</summary>
+    private static (string[] Tokens, float[] Scores) Pronounce(string model, string pairs)
+    {
+        var ml = new MLContext(seed: 1);
+        var output = ml.Model.Load(model, out _).Transform(ml.Data.LoadFromTextFile(pairs, [new TextLoader.Column("Source", DataKind.String, 0)], '\t', hasHeader: true));
+        return ([.. output.GetColumn<string[]>("PredictedTokens").Select(t => string.Join(' ', t))], [.. output.GetColumn<float[]>("Score").Select(s => s[0])]);
+    }
+
+    /// <summary>A forecaster's forecasts for every window of a CSV file, built from the layout saved in the model.</summary>
+    private static float[][] Forecasts(string model, string csv)
+    {
+        var ml = new MLContext(seed: 1);
+        var layout = ForecasterOnnx.ReadLayout(ModelZip.Read(model).Find(OnnxMetadata.ForecasterKind)!);
+        var rows = ml.Data.LoadFromTextFile(csv, [.. new[] { "date", "precipitation", "temp_max", "temp_min" }.Select((c, i) => new TextLoader.Column(c, DataKind.String, i))], ',', hasHeader: true);
+        var windows = ForecastWindowView.Of(layout, ForecastSeries.Read(rows, layout.DateColumn, layout.ValueColumns, layout.InterpolateMissing));
+        return [.. ml.Model.Load(model, out _).Transform(windows).GetColumn<float[]>(layout.ForecastColumn)];
+    }
+
     /// <summary>The first <paramref name="count"/> blank-line-separated sentences of a CoNLL file.</summary>
     private static string Sentences(string path, int count) =>
         string.Join("\n\n", File.ReadAllText(path).Replace("\r\n", "\n").Split("\n\n", StringSplitOptions.RemoveEmptyEntries).Take(count)) + "\n";
 
     private static string Cli => Path.Combine(AppContext.BaseDirectory, "mlnet-rnn.dll");
 
-    private static double Loss(string epochLine)
+    private static double Loss(string epochLine, string field = "loss")
     {
         using var json = JsonDocument.Parse(epochLine);
-        return json.RootElement.GetProperty("loss").GetDouble();
+        return json.RootElement.GetProperty(field).GetDouble();
     }
 
     /// <summary>The model's class probabilities for each text, through a plain ML.NET <c>Model.Load</c>.</summary>

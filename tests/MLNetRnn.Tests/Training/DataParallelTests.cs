@@ -1,7 +1,11 @@
+using Microsoft.ML;
 using MLNetRnn.Classification;
+using MLNetRnn.Forecasting;
 using MLNetRnn.Layers;
 using MLNetRnn.Numerics;
+using MLNetRnn.SequenceToSequence;
 using MLNetRnn.Tagging;
+using MLNetRnn.Tests.Forecasting;
 using MLNetRnn.Tests.TestSupport;
 using MLNetRnn.Training;
 
@@ -24,6 +28,33 @@ public sealed class DataParallelTests
         Assert.Equal([11, 13], DataParallelStep.Shard(rows, 1, 2));
         Assert.Equal([12], DataParallelStep.Shard([10, 11, 12], 2, 3));
         Assert.Empty(DataParallelStep.Shard([10, 11], 2, 3)); // a batch smaller than the group leaves a member idle
+    }
+
+    [Fact]
+    public void Shard_ReusesOneArrayPerLength_AndAllocatesNothingOnceEachLengthIsMet()
+    {
+        var reuse = new ShardArrays();
+        int[] batch = [100, 101, 102, 103, 104, 105, 106, 107, 108], last = [7, 8, 9];
+        int[] first = DataParallelStep.Shard(batch, 1, 2, reuse);
+        Assert.Equal([101, 103, 105, 107], first);
+        Assert.Equal([100, 102, 104, 106, 108], DataParallelStep.Shard(batch, 0, 2, reuse));
+        Assert.Equal([7, 9], DataParallelStep.Shard(last, 0, 2, reuse));
+        Assert.Equal([8], DataParallelStep.Shard(last, 1, 2, reuse));
+        Assert.Empty(DataParallelStep.Shard([1], 1, 2, reuse));
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        int[] again = first;
+        for (int step = 0; step < 100; step++)
+        {
+            again = DataParallelStep.Shard(batch, step % 2, 2, reuse); // 5 or 4 rows
+            DataParallelStep.Shard(last, step % 2, 2, reuse);
+            DataParallelStep.Shard(last, 3, 4, reuse); // none
+        }
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(0, allocated);
+        Assert.Same(first, again); // step 99 took rank 1's four rows into the same array
+        Assert.Equal([101, 103, 105, 107], again);
     }
 
     [Theory]
@@ -74,12 +105,21 @@ public sealed class DataParallelTests
         {
             var options = Options();
             options.DataParallelGroup = group;
-            return (Weights: TrainClassifier(options, sequences, targets, out var loss), Loss: loss);
+            if (group.Rank == 1)
+            {
+                Thread.Sleep(200); // a late start: member 0 waits in the first weight check, not in a step
+            }
+
+            return (Weights: TrainClassifier(options, sequences, targets, out var loss), Loss: loss, Group: group);
         });
 
         Assert.Equal(members[0].Weights, members[1].Weights); // in step without ever sending weights
         AssertClose(single, members[0].Weights, 1e-5f);
         Assert.Equal(singleLoss, members[0].Loss, 1e-5); // the reported loss is the whole batch's, not the member's
+        var first = members[0].Group;
+        Assert.True(first.Steps >= 27, $"{first.Steps} steps"); // 3 epochs of at least ⌈43 / 5⌉ batches
+        Assert.True(first.CommunicationTime >= TimeSpan.FromMilliseconds(150), $"{first.CommunicationTime}");
+        Assert.True(first.StepCommunicationTime <= first.StepTime, $"the steps' all-reduce time {first.StepCommunicationTime} exceeds their time {first.StepTime}");
     }
 
     [Fact]
@@ -100,6 +140,79 @@ public sealed class DataParallelTests
 
         Assert.Equal(members[0], members[1]);
         AssertClose(single, members[0], 1e-5f);
+    }
+
+    [Fact]
+    public void SequenceToSequence_TwoMembersWeightTheirGradientsByTargetTokens()
+    {
+        // Targets of 2–7 tokens (+ <EOS>): the loss is per target token, so shards with different token counts must be weighted by them.
+        var random = new SeededRandom(20240501);
+        var pairs = Enumerable.Range(0, 37).Select(_ => new string([.. Enumerable.Range(0, 2 + random.NextInt(6)).Select(_ => (char)('a' + random.NextInt(8)))]))
+            .Select(w => new Pair { Source = w, Target = string.Join(' ', w.Reverse()) }).ToArray();
+        (float[] Weights, double[] Losses) Train(DataParallelGroup? group)
+        {
+            var ml = new MLContext(seed: 1);
+            var data = ml.Data.LoadFromEnumerable(pairs[..30]);
+            var prefix = ml.Transforms.Text.TokenizeCharacters("SourceTokens", "Source").Append(ml.Transforms.Text.MapTokensToIds("SourceIds", "SourceTokens")).Fit(data);
+            var options = new SequenceToSequenceOptions
+            {
+                EmbeddingSize = 6, HiddenSize = 6, Epochs = 3, BatchSize = 5, LearningRate = 0.01f, Dropout = 0f, LabelSmoothing = 0.1f, Seed = 4,
+                ValidationSet = prefix.Transform(ml.Data.LoadFromEnumerable(pairs[30..])), DataParallelGroup = group,
+            };
+            var model = ml.SequenceToSequence.Trainers.EncoderDecoder(options).Fit(prefix.Transform(data));
+            return (model.Parameters.Values.ToArray(), [.. model.TrainingHistory.Select(h => h.TrainingLoss)]);
+        }
+
+        var single = Train(null);
+        var members = ThreadGroup.Run(2, group => Train(group));
+
+        Assert.Equal(members[0].Weights, members[1].Weights);
+        AssertClose(single.Weights, members[0].Weights, 1e-5f);
+        Assert.Equal(single.Losses, members[0].Losses, (a, b) => Math.Abs(a - b) <= 1e-6);
+    }
+
+    [Fact]
+    public void Forecaster_TwoMembersTrainToTheSingleProcessWeights()
+    {
+        // The loss unit is a window (each has K values): shards of 3 and 2 windows count 3/5 and 2/5.
+        var (values, covariate) = ForecastData.LeadingIndicator(90, 8);
+        (float[] Weights, double[] Losses) Train(DataParallelGroup? group)
+        {
+            var ml = new MLContext(seed: 1);
+            var options = new SequenceForecastingOptions
+            {
+                ValueColumnName = "Value", FeatureColumnNames = ["Covariate"], DateColumnName = "Date", WindowSize = 6, Horizon = 3,
+                HiddenSize = 5, Epochs = 3, BatchSize = 5, Dropout = 0f, ValidationFraction = 0.2f, Seed = 6, DataParallelGroup = group,
+            };
+            var model = ml.Forecasting.Trainers.Gru(options).Fit(ForecastData.Daily(ml, values, covariate));
+            return (model.Parameters.Values.ToArray(), [.. model.TrainingHistory.Select(h => h.TrainingLoss)]);
+        }
+
+        var single = Train(null);
+        var members = ThreadGroup.Run(2, group => Train(group));
+
+        Assert.Equal(members[0].Weights, members[1].Weights);
+        AssertClose(single.Weights, members[0].Weights, 1e-5f);
+        Assert.Equal(single.Losses, members[0].Losses, (a, b) => Math.Abs(a - b) <= 1e-6);
+    }
+
+    [Fact]
+    public void Forecaster_ThrowsOnEveryMemberWhenTheMembersReadDifferentSeries()
+    {
+        var (values, covariate) = ForecastData.LeadingIndicator(60, 8);
+        var errors = ThreadGroup.Run(2, group =>
+        {
+            var ml = new MLContext(seed: 1);
+            var options = new SequenceForecastingOptions
+            {
+                ValueColumnName = "Value", FeatureColumnNames = ["Covariate"], DateColumnName = "Date", WindowSize = 6, Horizon = 2,
+                HiddenSize = 4, Epochs = 1, Dropout = 0f, ValidationFraction = 0f, DataParallelGroup = group,
+            };
+            float[] mine = [.. values.Select(v => v + group.Rank)]; // member 1's series is shifted by one
+            return Record.Exception(() => ml.Forecasting.Trainers.Gru(options).Fit(ForecastData.Daily(ml, mine, covariate)));
+        });
+
+        Assert.All(errors, e => Assert.Contains("hold different weights, optimizer state, batch order or data", Assert.IsType<InvalidOperationException>(e).Message, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -150,6 +263,13 @@ public sealed class DataParallelTests
         var random = new SeededRandom(seed);
         int[][] sequences = [.. Enumerable.Range(0, count).Select(_ => Enumerable.Range(0, 1 + random.NextInt(8)).Select(_ => 2 + random.NextInt(18)).ToArray())];
         return (sequences, [.. sequences.Select(s => s.Contains(7) ? 1 : 0)]);
+    }
+
+    private sealed class Pair
+    {
+        public string Source { get; set; } = string.Empty;
+
+        public string Target { get; set; } = string.Empty;
     }
 
     private static void AssertClose(float[] expected, float[] actual, float tolerance)

@@ -136,18 +136,23 @@ public sealed class SequenceForecastingTrainer : IEstimator<SequenceForecastingM
         var random = new SeededRandom(o.Seed);
         var network = new ForecasterNetwork(new ForecasterArchitecture(o.CellType, layout.FeaturesPerStep, o.HiddenSize, o.NumberOfLayers, o.Dropout, layout.Window, layout.Horizon), random);
         var settings = new EpochSettings(o.Epochs, o.BatchSize, o.LearningRate, o.ClipNorm, o.EarlyStoppingPatience, 1f);
-        var control = new TrainingControl("SequenceForecasting", $"{network.Architecture}, seed {o.Seed}", string.Empty,
+        // The data digest lets a data-parallel run check that every process read the same series (it has no checkpoints).
+        var control = new TrainingControl("SequenceForecasting", $"{network.Architecture}, seed {o.Seed}",
+            TrainingControl.Digest([Bits(z), Bits(layout.Means), Bits(layout.Scales)], [training, validation]),
             [random, .. network.RandomStreams], null, 0, o.CancellationToken, history, DataParallel: o.DataParallelGroup);
         EpochLoop.Run(network.Parameters, settings, Enumerable.Repeat(layout.Window, training.Length).ToArray(), random, rows =>
         {
             var (x, targets) = Batch(layout, z, [.. rows.Select(i => training[i])], true);
-            double loss = network.Forward(x, rows.Length, true, targets, default);
+            double loss = network.Forward(x, rows.Length, true, targets, default); // the mean over B·K values, K per window
             network.Backward();
-            return new BatchLoss(loss * rows.Length, rows.Length, (long)rows.Length * layout.Window);
+            return new BatchLoss(loss * rows.Length, rows.Length, (long)rows.Length * layout.Window); // unit: a window (each has K values)
         },
         validation.Length > 0 ? () => (Loss(network, layout, z, validation), null) : null, new Recorder(history, o.Progress), control);
         return network;
     }
+
+    /// <summary>The bit patterns of <paramref name="values"/>, for <see cref="TrainingControl.Digest"/>.</summary>
+    private static int[] Bits(float[] values) => System.Runtime.InteropServices.MemoryMarshal.Cast<float, int>(values).ToArray();
 
     /// <summary>Mean squared error of the normalised forecasts over the windows ending at <paramref name="origins"/>.</summary>
     private static double Loss(ForecasterNetwork network, ForecastLayout layout, float[] z, int[] origins)
