@@ -178,18 +178,18 @@ def greedy(model, rows, max_length, eos):
             memory, keys, mask, state = model.encode(x, lengths)
             b = x.shape[0]
             token = torch.full((b, 1), 1, dtype=torch.long)  # <BOS>
-            out = [[] for _ in range(b)]
+            steps = []
             done = torch.zeros(b, dtype=torch.bool)
             for _ in range(max_length):
                 logits, state, _ = model.decode(token, state, memory, keys, mask)
                 token = logits[:, -1].argmax(dim=1, keepdim=True)  # first maximum on ties
-                for i in range(b):
-                    if not done[i] and int(token[i]) != eos:
-                        out[i].append(int(token[i]))
+                steps.append(token)
                 done |= token[:, 0] == eos
                 if bool(done.all()):
                     break
-            results.extend(out)
+            # Each row's tokens up to its first <EOS>, read once after the loop (no per-row Python work inside it).
+            for ids in torch.cat(steps, dim=1).tolist():
+                results.append(ids[: ids.index(eos)] if eos in ids else ids)
     return results
 
 

@@ -5,6 +5,7 @@ using MLNetRnn.Benchmarks.Compare;
 using MLNetRnn.Layers;
 using MLNetRnn.Numerics;
 using MLNetRnn.SequenceToSequence;
+using MLNetRnn.Tensors;
 using MLNetRnn.Text;
 
 namespace MLNetRnn.Benchmarks.Beam;
@@ -16,9 +17,10 @@ namespace MLNetRnn.Benchmarks.Beam;
 /// size: g2p_reference.py's BiLSTM encoder (E, H per direction), LSTM decoder (2H) and Luong "general" attention.
 /// </summary>
 /// <remarks>
-/// Weights are random (seeded), in both engines: only speed is measured, so most outputs run to the maximum length, the
-/// slowest case. Each figure is the best of <c>--repeats</c> timed passes over the words after a warm-up pass on 64 of them.
-/// The one-sentence and batched beam outputs are also compared word by word (tokens).
+/// Weights are the engine's seeded random ones, loaded into the PyTorch model too (names and target ids mapped), so both
+/// decode the same function: PyTorch's greedy outputs are compared with the engine's word by word. Each figure is the best
+/// of <c>--repeats</c> timed passes over the words after a warm-up pass on 64 of them. The one-sentence and batched beam
+/// outputs are also compared word by word (tokens).
 /// </remarks>
 public static class BeamCommand
 {
@@ -87,6 +89,13 @@ public static class BeamCommand
         var architecture = new Seq2SeqArchitecture(characters.Length + 2, target.Count, RecurrentCellType.Lstm, RecurrentCellType.Lstm, embedding, hidden, 1, true,
             2 * hidden, 1, AttentionScore.General, 0f, false);
         var network = new Seq2SeqNetwork(architecture, new SeededRandom(20240501));
+        // Ids that are never outputs get a head bias of −10⁴ in both engines (the engine already masks <PAD> and <BOS>;
+        // PyTorch's vocabulary has no <UNK>), so that the two greedy decoders choose among the same ids.
+        foreach (int never in new[] { 0, 1, 2 })
+        {
+            network.Head.Bias.Value[never] = -1e4f;
+        }
+
         var decoder = new Seq2SeqDecoder(network, target, TokenLevel.Word, new DecodingSettings(beam, maxLength, 1f));
         Console.Error.WriteLine($"{words.Length} words; E {embedding}, H {hidden}x2, decoder {2 * hidden}, general attention, beam {beam}, max length {maxLength}, "
             + $"{threads} thread(s), GEMM {Gemm.Provider}; load average {LoadAverage()}");
@@ -94,9 +103,34 @@ public static class BeamCommand
         IReadOnlyList<string>[]? single = null, batched = null;
         double singleRate = Rate("one-sentence beam", words, repeats, w => single = [.. w.Select(x => decoder.Decode(x, beam, 1)[0].Tokens)]);
         double batchedRate = Rate("batched beam", words, repeats, w => batched = [.. decoder.DecodeMany(w, beam, 1).Select(p => p[0].Tokens)]);
-        double greedyRate = Rate("greedy (engine)", words, repeats, w => decoder.DecodeAll(w, 1));
+        Seq2SeqPrediction[]? greedy = null;
+        double greedyRate = Rate("greedy (engine)", words, repeats, w => greedy = decoder.DecodeAll(w, 1));
+        double beamLength = batched!.Average(t => t.Count), greedyLength = greedy!.Average(p => p.Tokens.Count);
         int same = single!.Zip(batched!).Count(p => p.First.SequenceEqual(p.Second));
-        double? torchRate = pytorch ? PyTorch(python, root, limit, repeats, threads, embedding, hidden, maxLength) : null;
+        string weights = Directory.CreateTempSubdirectory("mlnetrnn-beam-").FullName;
+        (double? Rate, double? MeanOutputTokens, int? Same) fromTorch = (null, null, null);
+        try
+        {
+            if (pytorch)
+            {
+                // The same weights in PyTorch (tensor names and target ids mapped), and its greedy outputs compared with ours.
+                foreach (var (name, array) in network.Parameters.ToStateDict())
+                {
+                    NpyFile.Write(Path.Combine(weights, name + ".npy"), array);
+                }
+
+                string outputs = Path.Combine(weights, "pytorch-greedy.txt");
+                var (rate, length) = PyTorch(python, root, limit, repeats, threads, embedding, hidden, maxLength, weights, outputs);
+                int? sameAsTorch = rate is not null && File.Exists(outputs) ? SameAsPyTorch(File.ReadAllLines(outputs), test, greedy!) : null;
+                fromTorch = (rate, length, sameAsTorch);
+            }
+        }
+        finally
+        {
+            Directory.Delete(weights, recursive: true);
+        }
+
+        var (torchRate, torchLength, torchSame) = fromTorch;
         string load = LoadAverage();
 
         Console.WriteLine();
@@ -114,11 +148,18 @@ public static class BeamCommand
 
         Console.WriteLine();
         Console.WriteLine($"Batched and one-sentence beam outputs identical for {same} of {words.Length} words. {threads} thread(s); load average at the end {load}.");
+        Console.WriteLine($"Mean output tokens per word (<EOS> not counted; random weights): beam {beamLength:0.00}, greedy {greedyLength:0.00}"
+            + (torchLength is { } tl ? $", PyTorch greedy {tl:0.00} (a PyTorch batch runs until its last row ends)." : "."));
+        if (torchSame is { } ts)
+        {
+            Console.WriteLine($"Same weights in both engines: PyTorch's greedy output equals the engine's for {ts} of {words.Length} words.");
+        }
         if (json is not null)
         {
             File.WriteAllText(json, JsonSerializer.Serialize(new
             {
                 words = words.Length, beam, threads, embedding, hidden, maxLength, singleRate, batchedRate, greedyRate, torchRate, same, load,
+                beamLength, greedyLength, torchLength, sameAsPyTorchGreedy = torchSame,
             }, new JsonSerializerOptions { WriteIndented = true }));
         }
 
@@ -142,11 +183,12 @@ public static class BeamCommand
         return words.Length / best;
     }
 
-    private static double? PyTorch(string python, string root, int limit, int repeats, int threads, int embedding, int hidden, int maxLength)
+    private static (double? Rate, double? MeanOutputTokens) PyTorch(string python, string root, int limit, int repeats, int threads, int embedding, int hidden, int maxLength,
+        string weights, string outputs)
     {
         string script = Path.Combine(root, "benchmarks", "pytorch", "g2p_decode_speed.py");
         List<string> arguments = [script, "--repeats", $"{repeats}", "--threads", $"{threads}", "--embedding", $"{embedding}", "--hidden", $"{hidden}",
-            "--max-length", $"{maxLength}"];
+            "--max-length", $"{maxLength}", "--weights", weights, "--outputs", outputs];
         if (limit != int.MaxValue)
         {
             arguments.AddRange(["--limit", $"{limit}"]);
@@ -155,13 +197,27 @@ public static class BeamCommand
         using var result = ChildProcess.LastJsonLine(python, arguments);
         if (result is null)
         {
-            return null;
+            return (null, null);
         }
 
         TorchVersion = result.RootElement.GetProperty("torch").GetString() ?? "";
         double rate = result.RootElement.GetProperty("sentences_per_second").GetDouble();
         Console.Error.WriteLine($"PyTorch greedy: {rate:N0} sentences/s");
-        return rate;
+        return (rate, result.RootElement.GetProperty("mean_output_tokens").GetDouble());
+    }
+
+    /// <summary>Words whose PyTorch greedy output (lines "word&lt;TAB&gt;phone phone …") equals the engine's greedy output.</summary>
+    private static int SameAsPyTorch(string[] lines, List<(string Word, string[] Phones)> test, Seq2SeqPrediction[] greedy)
+    {
+        var theirs = lines.Select(l => l.Split('\t')).GroupBy(f => f[0]).ToDictionary(g => g.Key, g => g.First()[1]);
+        int same = 0;
+        for (int i = 0; i < test.Count; i++)
+        {
+            string ours = string.Join(' ', greedy[i].Tokens);
+            same += theirs.TryGetValue(test[i].Word, out string? t) && t == ours ? 1 : 0;
+        }
+
+        return same;
     }
 
     private static List<(string Word, string[] Phones)> Read(string path, int limit) =>

@@ -139,6 +139,75 @@ internal static class Gemm
         }
     }
 
+    /// <summary>
+    /// C = alpha · A (M, K) · op(B) + beta · C with op(B) (K, N) packed once (<see cref="ManagedGemm.Pack"/>), on the managed
+    /// kernel whatever the provider: for a right operand used by many products (a decoder's weights). Large products are
+    /// cut into column halves by size alone, as <see cref="Multiply"/> does, so the bits do not depend on the thread count.
+    /// </summary>
+    /// <exception cref="ArgumentException">A span is shorter than its shape needs (the message gives both), or C overlaps A.</exception>
+    public static unsafe void MultiplyPacked(int m, float alpha, ReadOnlySpan<float> a, int lda, PackedMatrix b, float beta, Span<float> c, int ldc)
+    {
+        ArgumentNullException.ThrowIfNull(b);
+        ArgumentOutOfRangeException.ThrowIfNegative(m);
+        int n = b.N, k = b.K;
+        int usedA = CheckMatrix(a.Length, m, k, lda, "m", "k", nameof(a), nameof(lda));
+        int usedC = CheckMatrix(c.Length, m, n, ldc, "m", "n", nameof(c), nameof(ldc));
+        if (m == 0 || n == 0)
+        {
+            return;
+        }
+
+        if (k > 0 && c[..usedC].Overlaps(a[..usedA]))
+        {
+            throw new ArgumentException("c overlaps the elements of a that are read; the output must be a separate buffer.", nameof(c));
+        }
+
+        if (n >= 2 * SplitColumns && (long)m * n * k >= SplitWork)
+        {
+            var work = s_packedHalves ??= new PackedHalves();
+            fixed (float* pa = a)
+            fixed (float* pc = c)
+            {
+                work.Set(m, alpha, pa, a.Length, lda, b, beta, pc, c.Length, ldc, split: (n / 2 + SplitColumns - 1) / SplitColumns * SplitColumns);
+                try
+                {
+                    TwoWay.Run(work);
+                }
+                finally
+                {
+                    work.Clear();
+                }
+            }
+
+            return;
+        }
+
+        ManagedGemm.MultiplyPacked(m, 0, n, alpha, a, lda, b, beta, c, ldc);
+    }
+
+    [ThreadStatic] private static PackedHalves? s_packedHalves;
+
+    private sealed unsafe class PackedHalves : ITwoPartWork
+    {
+        private PackedMatrix? _b;
+        private int _m, _lda, _ldc, _aLength, _cLength, _split;
+        private float _alpha, _beta;
+        private float* _a, _c;
+
+        public void Set(int m, float alpha, float* a, int aLength, int lda, PackedMatrix b, float beta, float* c, int cLength, int ldc, int split)
+        {
+            (_m, _alpha, _aLength, _lda, _b, _beta, _cLength, _ldc, _split) = (m, alpha, aLength, lda, b, beta, cLength, ldc, split);
+            _a = a;
+            _c = c;
+        }
+
+        public void Clear() => _b = null;
+
+        public void Execute(int part) =>
+            ManagedGemm.MultiplyPacked(_m, part == 0 ? 0 : _split, part == 0 ? _split : _b!.N, _alpha, new ReadOnlySpan<float>(_a, _aLength), _lda, _b!, _beta,
+                new Span<float>(_c, _cLength), _ldc);
+    }
+
     // Splitting pays off when each half is well above the cost of handing it to the engine's worker thread (a few
     // microseconds when it is spinning; the caller takes the half back when the worker is late, see TwoWay): ~4M
     // multiply-adds is ~100 µs on one core here. Halves are cut at a multiple of the micro-kernel width.

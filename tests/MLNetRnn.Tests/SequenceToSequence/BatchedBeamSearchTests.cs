@@ -84,7 +84,8 @@ public sealed class BatchedBeamSearchTests(ITestOutputHelper output)
         network.StartDecoding(sources, [0, 1, 2], 3);
         var counter = new RowCounter(network);
         var batched = BatchedBeamSearch.Search(counter, [1, 11, 2], Bos, Eos, 3, 20, 1f, 3);
-        Assert.Equal(9, counter.RowsPerStep[0]);
+        Assert.Equal(3, counter.RowsPerStep[0]); // <BOS> read once per sentence
+        Assert.Equal(9, counter.RowsPerStep[1]);
         Assert.Equal(3, counter.RowsPerStep[^1]); // the finished sentences' rows were dropped
         Assert.True(batched[0][0].Finished && batched[1][0].TokenIds.Count >= batched[0][0].TokenIds.Count + 6,
             $"The test needs outputs of very different lengths, got {batched[0][0].TokenIds.Count} and {batched[1][0].TokenIds.Count}.");
@@ -199,10 +200,8 @@ public sealed class BatchedBeamSearchTests(ITestOutputHelper output)
 
         public void Step(ReadOnlySpan<int> parents, ReadOnlySpan<int> tokens, Span<float> logProbabilities, Span<float> attention)
         {
-            RowsPerStep.Add(inner.Rows);
+            RowsPerStep.Add(parents.Length);
             inner.Step(parents, tokens, logProbabilities, attention);
         }
-
-        public void KeepRows(ReadOnlySpan<int> rows) => inner.KeepRows(rows);
     }
 }

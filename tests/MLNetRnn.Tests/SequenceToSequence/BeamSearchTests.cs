@@ -78,19 +78,22 @@ public sealed class BeamSearchTests
     }
 
     /// <summary>A first-order Markov model: the next-token distribution depends only on the token just read.</summary>
-    private sealed class TableModel(int rows) : IStepDecoder
+    private sealed class TableModel(int capacity) : IStepDecoder
     {
-        public int Rows => rows;
+        private int _rows = -1; // before the first step: capacity
+
+        public int Rows => _rows < 0 ? capacity : _rows;
 
         public int VocabularySize => 6;
 
         public int AttentionWidth => 0;
 
-        public void KeepRows(ReadOnlySpan<int> kept) => rows = kept.Length;
-
         public void Step(ReadOnlySpan<int> parents, ReadOnlySpan<int> tokens, Span<float> logProbabilities, Span<float> attention)
         {
-            for (int r = 0; r < rows; r++)
+            int before = Rows;
+            Assert.True(parents.Length <= capacity && parents.ToArray().All(p => p < before), "A step's parents must be rows of the previous step.");
+            _rows = parents.Length;
+            for (int r = 0; r < _rows; r++)
             {
                 double[] p = Table[tokens[r]];
                 for (int t = 0; t < 6; t++)

@@ -4,10 +4,11 @@ namespace MLNetRnn.SequenceToSequence;
 // V = target vocabulary, Ts = the decoder's attention width (the longest source of the batch).
 
 /// <summary>
-/// Beam search of many sentences at once: every step runs the decoder once over all S·K rows, then each sentence ranks its
-/// own K rows exactly as <see cref="BeamSearch.Search"/> does (see <see cref="SentenceBeam"/>). A sentence stops when K of its
-/// hypotheses have finished or none is open; its K rows are then dropped from the decoder (<see cref="IStepDecoder.KeepRows"/>),
-/// so later steps only compute the sentences still searching.
+/// Beam search of many sentences at once: every step runs the decoder once over the rows of all sentences still searching
+/// (one per sentence at the first step, which reads <c>&lt;BOS&gt;</c>; K after), then each sentence ranks its own rows exactly
+/// as <see cref="BeamSearch.Search"/> does (see <see cref="SentenceBeam"/>). A sentence stops when K of its hypotheses have
+/// finished or none is open; its rows are then left out of the next step's parents, so later steps only compute the
+/// sentences still searching.
 /// </summary>
 /// <remarks>
 /// The decoder must have been prepared with K copies of each source (<see cref="Seq2SeqNetwork.StartDecoding"/>). The
@@ -50,29 +51,20 @@ internal static class BatchedBeamSearch
             beams[j] = new SentenceBeam(k, eos, stride == 0 ? 0 : attentionWidths[j]);
         }
 
-        var parents = new int[rows];
-        var tokens = new int[rows];
-        var start = new int[s]; // first decoder row of each sentence still searching (rows of finished sentences are dropped)
-        for (int r = 0; r < rows; r++)
-        {
-            parents[r] = r;
-        }
-
+        // The step's rows: sentence j still searching has its block at from[j] (one row at the first step, K after); the
+        // next step's parents and tokens are written into the other pair of arrays, blocks of K in sentence order.
+        int[] parents = new int[rows], tokens = new int[rows], nextParents = new int[rows], nextTokens = new int[rows], from = new int[s];
         for (int j = 0; j < s; j++)
         {
-            start[j] = j * k;
+            (parents[j], tokens[j], from[j]) = (j * k, bos, j); // the first of the K prepared rows of sentence j
         }
 
-        Array.Fill(tokens, bos);
         var logProbs = new float[rows * v];
         var attention = new float[rows * stride];
-        var keep = new List<int>(rows);
-        int active = s;
-        for (int step = 0; step < maxLength && active > 0; step++)
+        for (int step = 0, count = s; step < maxLength && count > 0; step++)
         {
-            int live = model.Rows;
-            model.Step(parents.AsSpan(0, live), tokens.AsSpan(0, live), logProbs.AsSpan(0, live * v), attention.AsSpan(0, live * stride));
-            bool dropped = false;
+            model.Step(parents.AsSpan(0, count), tokens.AsSpan(0, count), logProbs.AsSpan(0, count * v), attention.AsSpan(0, count * stride));
+            int next = 0;
             for (int j = 0; j < s; j++)
             {
                 var beam = beams[j];
@@ -81,42 +73,18 @@ internal static class BatchedBeamSearch
                     continue;
                 }
 
-                int first = start[j];
-                beam.Advance(logProbs.AsSpan(first * v, k * v), v, attention.AsSpan(first * stride, k * stride), stride, first,
-                    parents.AsSpan(first, k), tokens.AsSpan(first, k));
-                if (!beam.IsActive)
+                int first = from[j];
+                beam.Advance(logProbs.AsSpan(first * v), v, attention.AsSpan(first * stride), stride, first, nextParents.AsSpan(next, k), nextTokens.AsSpan(next, k));
+                if (beam.IsActive)
                 {
-                    active--;
-                    dropped = true;
-                }
-            }
-
-            if (dropped && active > 0)
-            {
-                // Move the blocks of the sentences still searching down over the finished ones (in order, so in place).
-                keep.Clear();
-                int next = 0;
-                for (int j = 0; j < s; j++)
-                {
-                    if (!beams[j].IsActive || start[j] < 0)
-                    {
-                        start[j] = -1;
-                        continue;
-                    }
-
-                    for (int i = 0; i < k; i++)
-                    {
-                        keep.Add(start[j] + i);
-                        parents[next + i] = parents[start[j] + i] - start[j] + next;
-                        tokens[next + i] = tokens[start[j] + i];
-                    }
-
-                    start[j] = next;
+                    from[j] = next;
                     next += k;
                 }
-
-                model.KeepRows(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(keep));
             }
+
+            (parents, nextParents) = (nextParents, parents);
+            (tokens, nextTokens) = (nextTokens, tokens);
+            count = next;
         }
 
         var results = new List<Seq2SeqHypothesis>[s];

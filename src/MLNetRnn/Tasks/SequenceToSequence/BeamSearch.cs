@@ -28,7 +28,10 @@ internal static class BeamSearch
         var best = new PriorityQueue<(int Row, int Token, float Total), (float, int, int)>();
         for (int step = 0; step < maxLength && alive.Count > 0 && finished.Count < k; step++)
         {
-            model.Step(parents, tokens, logProbs, attention);
+            // The first step reads <BOS> once (all K slots would be equal); later steps run all K slots (slots past the
+            // open hypotheses continue row 0 and are ignored).
+            int rows = step == 0 ? 1 : k;
+            model.Step(parents.AsSpan(0, rows), tokens.AsSpan(0, rows), logProbs, attention);
 
             // The best 2K continuations (min-heap on (total, −row, −token) so ties prefer lower rows and tokens).
             best.Clear();
@@ -97,11 +100,15 @@ internal static class BeamSearch
         return [.. finished.OrderByDescending(h => h.Score).Take(nBest)];
     }
 
-    /// <summary>Greedy decoding of all rows at once: each row takes its most likely token until <c>&lt;EOS&gt;</c> or the maximum length.</summary>
+    /// <summary>
+    /// Greedy decoding of all rows at once: each row takes its most likely token until <c>&lt;EOS&gt;</c> or the maximum
+    /// length; a row that has ended is dropped from later steps.
+    /// </summary>
     public static Seq2SeqHypothesis[] Greedy(IStepDecoder model, int bos, int eos, int maxLength, float lengthPenalty)
     {
         int rows = model.Rows, v = model.VocabularySize, width = model.AttentionWidth;
         var parents = Enumerable.Range(0, rows).ToArray();
+        var live = Enumerable.Range(0, rows).ToArray(); // the output row of each decoder row of this step
         var tokens = new int[rows];
         Array.Fill(tokens, bos);
         var logProbs = new float[rows * v];
@@ -116,34 +123,32 @@ internal static class BeamSearch
             history[r] = [];
         }
 
-        for (int step = 0; step < maxLength && done.Contains(false); step++)
+        for (int step = 0, count = rows; step < maxLength && count > 0; step++)
         {
-            model.Step(parents, tokens, logProbs, attention);
-            for (int r = 0; r < rows; r++)
+            model.Step(parents.AsSpan(0, count), tokens.AsSpan(0, count), logProbs, attention);
+            int next = 0;
+            for (int i = 0; i < count; i++)
             {
-                if (done[r])
-                {
-                    continue;
-                }
-
-                int t = System.Numerics.Tensors.TensorPrimitives.IndexOfMax(logProbs.AsSpan(r * v, v));
-                sum[r] += logProbs[(r * v) + t];
+                int r = live[i], t = System.Numerics.Tensors.TensorPrimitives.IndexOfMax(logProbs.AsSpan(i * v, v));
+                sum[r] += logProbs[(i * v) + t];
                 if (width > 0)
                 {
-                    history[r].Add(attention.AsSpan(r * width, width).ToArray());
+                    history[r].Add(attention.AsSpan(i * width, width).ToArray());
                 }
 
                 if (t == eos)
                 {
                     done[r] = true;
-                }
-                else
-                {
-                    output[r].Add(t);
+                    continue;
                 }
 
-                tokens[r] = t;
+                // In place: next ≤ i, and entry i has been read.
+                output[r].Add(t);
+                (parents[next], tokens[next], live[next]) = (i, t, r);
+                next++;
             }
+
+            count = next;
         }
 
         return [.. Enumerable.Range(0, rows).Select(r => Finish(output[r], sum[r], done[r], history[r], lengthPenalty))];

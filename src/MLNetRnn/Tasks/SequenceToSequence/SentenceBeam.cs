@@ -37,9 +37,10 @@ internal sealed class SentenceBeam
     public bool IsActive => _aliveCount > 0 && _finished.Count < _k;
 
     /// <summary>
-    /// Takes one step from this sentence's K rows of log-probabilities (K, V) and attention (K, stride), and writes into
-    /// <paramref name="parents"/> / <paramref name="tokens"/> (K) the decoder rows (<paramref name="firstRow"/> + slot) and
-    /// tokens the open hypotheses continue from.
+    /// Takes one step from this sentence's rows of log-probabilities (open hypotheses, V) and attention (open hypotheses,
+    /// stride), and writes into <paramref name="parents"/> / <paramref name="tokens"/> (K) the decoder rows
+    /// (<paramref name="firstRow"/> + slot of the step just run) and tokens the open hypotheses continue from; slots past
+    /// them get row <paramref name="firstRow"/> and <c>&lt;EOS&gt;</c>, computed and ignored.
     /// </summary>
     public void Advance(ReadOnlySpan<float> logProbs, int vocabulary, ReadOnlySpan<float> attention, int attentionStride, int firstRow,
         Span<int> parents, Span<int> tokens)
@@ -93,6 +94,11 @@ internal sealed class SentenceBeam
             parents[next] = firstRow + row;
             tokens[next] = token;
             next++;
+        }
+
+        for (int slot = next; slot < _k; slot++)
+        {
+            (parents[slot], tokens[slot]) = (firstRow, _eos); // an unused slot: a valid row whose result is ignored
         }
 
         _nextAlive.AsSpan(0, next).CopyTo(_alive);

@@ -17,7 +17,7 @@ namespace MLNetRnn.SequenceToSequence;
 /// <c>encoder.rnn.weight_ih_l0</c>, <c>bridge.weight</c>, <c>decoder.rnn.…</c>, <c>attention.…</c>, <c>combine.weight</c>, <c>head.bias</c>).
 /// Not thread-safe: one instance per thread (<see cref="Clone"/>).
 /// </summary>
-internal sealed class Seq2SeqNetwork : IStepDecoder
+internal sealed partial class Seq2SeqNetwork : IStepDecoder
 {
     private readonly Embedding _sourceEmbedding, _targetEmbedding;
     private readonly RecurrentStack _encoder, _decoder;
@@ -155,6 +155,13 @@ internal sealed class Seq2SeqNetwork : IStepDecoder
         return predictions;
     }
 
+    /// <summary>The logits (Tt·B, Vt) of a teacher-forced inference pass, row <c>t * B + b</c> for step t of row b (a copy; for checks).</summary>
+    internal float[] TeacherForcedLogits(Seq2SeqBatch batch)
+    {
+        Forward(batch, training: false, labelSmoothing: 0f);
+        return _logits.AsSpan(0, batch.TargetSteps * batch.BatchSize * Architecture.TargetVocabularySize).ToArray();
+    }
+
     /// <summary>Adds the gradient of the last <see cref="Forward"/>'s loss to every parameter.</summary>
     public void Backward()
     {
@@ -246,149 +253,6 @@ internal sealed class Seq2SeqNetwork : IStepDecoder
     }
 
     private float[] _contextGrad = [], _combinedPreDropout = [];
-
-    // Decoding state: memory (Ts, R, M), lengths (R), states (Ld, R, Hd), R = sources × copies.
-    private float[] _memory = [], _stateH = [], _stateC = [], _nextH = [], _nextC = [], _stepX = [], _stepOut = [];
-    private int[] _memoryLengths = [];
-    private int _memorySteps, _decodeRows;
-
-    /// <summary>Gets the source length of the sentences being decoded.</summary>
-    public int MemorySteps => _memorySteps;
-
-    int IStepDecoder.Rows => _decodeRows;
-
-    int IStepDecoder.VocabularySize => Architecture.TargetVocabularySize;
-
-    int IStepDecoder.AttentionWidth => _attention is null ? 0 : _memorySteps;
-
-    void IStepDecoder.Step(ReadOnlySpan<int> parents, ReadOnlySpan<int> tokens, Span<float> logProbabilities, Span<float> attention) =>
-        DecodeStep(parents, tokens, logProbabilities, attention);
-
-    void IStepDecoder.KeepRows(ReadOnlySpan<int> rows) => KeepDecodingRows(rows);
-
-    /// <summary>Keeps the decoding rows listed (new row i = old row <c>rows[i]</c>): their memory, memory length and states.</summary>
-    public void KeepDecodingRows(ReadOnlySpan<int> rows)
-    {
-        int r = _decodeRows, n = rows.Length, ts = _memorySteps, m = MemorySize, hd = Architecture.DecoderHiddenSize, ld = Architecture.DecoderLayers;
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(n, r, nameof(rows));
-        for (int i = 0; i < n; i++)
-        {
-            int old = rows[i];
-            if (old < i || old >= r || (i > 0 && old <= rows[i - 1]))
-            {
-                throw new ArgumentException($"Row {old} at position {i} is not an increasing row below {r}; keep rows in their order.", nameof(rows));
-            }
-
-            _memoryLengths[i] = _memoryLengths[old];
-        }
-
-        // In place, time (layer) outer and row inner: the target (t*n + i) never passes a source (t'*r + old') still to be
-        // read, because n ≤ r and rows only move down (old ≥ i).
-        for (int t = 0; t < ts; t++)
-        {
-            for (int i = 0; i < n; i++)
-            {
-                _memory.AsSpan(((t * r) + rows[i]) * m, m).CopyTo(_memory.AsSpan(((t * n) + i) * m, m));
-            }
-        }
-
-        for (int l = 0; l < ld; l++)
-        {
-            for (int i = 0; i < n; i++)
-            {
-                _stateH.AsSpan(((l * r) + rows[i]) * hd, hd).CopyTo(_stateH.AsSpan(((l * n) + i) * hd, hd));
-                _stateC.AsSpan(((l * r) + rows[i]) * hd, hd).CopyTo(_stateC.AsSpan(((l * n) + i) * hd, hd));
-            }
-        }
-
-        _decodeRows = n;
-    }
-
-    /// <summary>
-    /// Encodes the given sources (inference mode) and prepares <paramref name="copies"/> decoding rows per source
-    /// (row <c>j * copies + c</c> decodes source j): memory, lengths and initial decoder states.
-    /// </summary>
-    public void StartDecoding(IReadOnlyList<int[]> sources, ReadOnlySpan<int> rows, int copies)
-    {
-        var batch = SequenceBatch.Create(sources, rows);
-        int ts = batch.TimeSteps, b = batch.BatchSize, m = MemorySize, hd = Architecture.DecoderHiddenSize, ld = Architecture.DecoderLayers;
-        Encode(batch.Ids, ts, b, batch.Lengths, training: false);
-        int r = b * copies;
-        _memorySteps = ts;
-        _decodeRows = r;
-        Buffers.Ensure(ref _memory, ts * r * m);
-        if (_memoryLengths.Length < r)
-        {
-            _memoryLengths = new int[r];
-        }
-
-        Buffers.Ensure(ref _stateH, ld * r * hd);
-        Buffers.Ensure(ref _stateC, ld * r * hd);
-        Buffers.Ensure(ref _nextH, ld * r * hd);
-        Buffers.Ensure(ref _nextC, ld * r * hd);
-        for (int j = 0; j < b; j++)
-        {
-            for (int c = 0; c < copies; c++)
-            {
-                int row = (j * copies) + c;
-                _memoryLengths[row] = batch.Lengths[j];
-                for (int t = 0; t < ts; t++)
-                {
-                    _enc.AsSpan(((t * b) + j) * m, m).CopyTo(_memory.AsSpan(((t * r) + row) * m, m));
-                }
-
-                for (int l = 0; l < ld; l++)
-                {
-                    _h0.AsSpan(((l * b) + j) * hd, hd).CopyTo(_stateH.AsSpan(((l * r) + row) * hd, hd));
-                    _c0.AsSpan(((l * b) + j) * hd, hd).CopyTo(_stateC.AsSpan(((l * r) + row) * hd, hd));
-                }
-            }
-        }
-    }
-
-    /// <summary>
-    /// One decoder step for every decoding row: row k continues the state of row <c>parents[k]</c> and reads
-    /// <c>tokens[k]</c>; writes log-probabilities (R, Vt) and, when asked, attention weights (R, Ts).
-    /// </summary>
-    public void DecodeStep(ReadOnlySpan<int> parents, ReadOnlySpan<int> tokens, Span<float> logProbs, Span<float> attention)
-    {
-        int r = _decodeRows, ts = _memorySteps, hd = Architecture.DecoderHiddenSize, ld = Architecture.DecoderLayers, e = Architecture.EmbeddingSize, v = Architecture.TargetVocabularySize;
-        for (int l = 0; l < ld; l++)
-        {
-            for (int k = 0; k < r; k++)
-            {
-                _stateH.AsSpan(((l * r) + parents[k]) * hd, hd).CopyTo(_nextH.AsSpan(((l * r) + k) * hd, hd));
-                _stateC.AsSpan(((l * r) + parents[k]) * hd, hd).CopyTo(_nextC.AsSpan(((l * r) + k) * hd, hd));
-            }
-        }
-
-        Buffers.Ensure(ref _stepX, r * e);
-        Buffers.Ensure(ref _dec, r * hd);
-        _targetEmbedding.Forward(tokens, _stepX.AsSpan(0, r * e));
-        _decoder.Forward(_stepX.AsSpan(0, r * e), 1, r, default, _dec.AsSpan(0, r * hd), _nextH.AsSpan(0, ld * r * hd),
-            HasC ? _nextC.AsSpan(0, ld * r * hd) : default, _stateH.AsSpan(0, ld * r * hd), HasC ? _stateC.AsSpan(0, ld * r * hd) : default);
-        int m = MemorySize;
-        Span<float> combined = Combine(r, 1, r, _memory.AsSpan(0, ts * r * m), ts, _memoryLengths.AsSpan(0, r), m, hd);
-
-        _head.Forward(combined, r, logProbs[..(r * v)]);
-        Buffers.Ensure(ref _stepOut, v);
-        Span<float> exp = _stepOut.AsSpan(0, v);
-        for (int k = 0; k < r; k++)
-        {
-            // log-softmax: z − max − log Σ exp(z − max)
-            Span<float> row = logProbs.Slice(k * v, v);
-            TensorPrimitives.Subtract(row, TensorPrimitives.Max(row), row);
-            TensorPrimitives.Exp(row, exp);
-            TensorPrimitives.Subtract(row, MathF.Log(TensorPrimitives.Sum(exp)), row);
-            row[0] = float.NegativeInfinity; // <PAD> and <BOS> are never outputs
-            row[2] = float.NegativeInfinity;
-        }
-
-        if (!attention.IsEmpty && _attention is not null)
-        {
-            _weights.AsSpan(0, r * ts).CopyTo(attention);
-        }
-    }
 
     private bool HasC => Architecture.DecoderCell == RecurrentCellType.Lstm;
 
