@@ -141,11 +141,22 @@ internal static class Gemm
 
     /// <summary>
     /// C = alpha · A (M, K) · op(B) + beta · C with op(B) (K, N) packed once (<see cref="ManagedGemm.Pack"/>), on the managed
-    /// kernel whatever the provider: for a right operand used by many products (a decoder's weights). Large products are
+    /// kernel whatever the provider: for a right operand used by many products (a recurrent layer's W_hh in every step of
+    /// a pass, a decoder's weights in every step of a session). Large products are
     /// cut into column halves by size alone, as <see cref="Multiply"/> does, so the bits do not depend on the thread count.
     /// </summary>
+    /// <param name="m">M, the rows of A and C.</param>
+    /// <param name="alpha">The scale of the product.</param>
+    /// <param name="a">A (M, K), row-major.</param>
+    /// <param name="lda">A's row stride.</param>
+    /// <param name="b">op(B) (K, N), packed.</param>
+    /// <param name="beta">The scale of C's old values (0: C is only written).</param>
+    /// <param name="c">C (M, N), row-major.</param>
+    /// <param name="ldc">C's row stride.</param>
+    /// <param name="splitColumns">Whether a large product may run as two column halves (false inside work already split in two).</param>
     /// <exception cref="ArgumentException">A span is shorter than its shape needs (the message gives both), or C overlaps A.</exception>
-    public static unsafe void MultiplyPacked(int m, float alpha, ReadOnlySpan<float> a, int lda, PackedMatrix b, float beta, Span<float> c, int ldc)
+    public static unsafe void MultiplyPacked(int m, float alpha, ReadOnlySpan<float> a, int lda, PackedMatrix b, float beta, Span<float> c, int ldc,
+        bool splitColumns = true)
     {
         ArgumentNullException.ThrowIfNull(b);
         ArgumentOutOfRangeException.ThrowIfNegative(m);
@@ -162,7 +173,7 @@ internal static class Gemm
             throw new ArgumentException("c overlaps the elements of a that are read; the output must be a separate buffer.", nameof(c));
         }
 
-        if (n >= 2 * SplitColumns && (long)m * n * k >= SplitWork)
+        if (splitColumns && n >= 2 * SplitColumns && (long)m * n * k >= SplitWork)
         {
             var work = s_packedHalves ??= new PackedHalves();
             fixed (float* pa = a)

@@ -31,13 +31,17 @@ internal sealed class PackedMatrix
 
 internal static unsafe partial class ManagedGemm
 {
-    /// <summary>Packs op(B) (K, N) as the blocked driver would, every block, once (see <see cref="PackedMatrix"/>).</summary>
-    public static PackedMatrix Pack(bool transposeB, ReadOnlySpan<float> b, int ldb, int k, int n)
+    /// <summary>
+    /// Packs op(B) (K, N) as the blocked driver would, every block, once (see <see cref="PackedMatrix"/>); into
+    /// <paramref name="into"/>'s storage when it has this shape (a layer repacks its weights every pass without allocating).
+    /// </summary>
+    public static PackedMatrix Pack(bool transposeB, ReadOnlySpan<float> b, int ldb, int k, int n, PackedMatrix? into = null)
     {
         int nr = Vector512.IsHardwareAccelerated ? Avx512Kernel.Nr : Fma.IsSupported ? Avx2Kernel.Nr : 0;
+        bool reuse = into is not null && into.K == k && into.N == n && into.Nr == nr;
         if (nr == 0)
         {
-            var plain = new float[k * n];
+            var plain = reuse ? into!.Data : new float[k * n];
             for (int p = 0; p < k; p++)
             {
                 for (int j = 0; j < n; j++)
@@ -46,7 +50,7 @@ internal static unsafe partial class ManagedGemm
                 }
             }
 
-            return new PackedMatrix(plain, k, n, 0);
+            return reuse ? into! : new PackedMatrix(plain, k, n, 0);
         }
 
         long size = 0;
@@ -55,7 +59,7 @@ internal static unsafe partial class ManagedGemm
             size += (long)RoundUp(Math.Min(Nc, n - jc), nr) * k;
         }
 
-        var data = GC.AllocateUninitializedArray<float>((int)Math.Max(size, 1), pinned: true);
+        var data = reuse ? into!.Data : GC.AllocateUninitializedArray<float>((int)Math.Max(size, 1), pinned: true);
         fixed (float* pb = b)
         fixed (float* pd = data)
         {
@@ -72,7 +76,7 @@ internal static unsafe partial class ManagedGemm
             }
         }
 
-        return new PackedMatrix(data, k, n, nr);
+        return reuse ? into! : new PackedMatrix(data, k, n, nr);
     }
 
     /// <summary>

@@ -36,6 +36,7 @@ internal abstract unsafe class RecurrentLayer : ITwoPartWork
     private float[] _dGx = [];     // (T, B, G*H): gradient w.r.t. the input-side pre-activations
     private float[] _dGh = [];     // (T, B, G*H): gradient w.r.t. the hidden-side pre-activations (GRU only; else = _dGx)
     private float[] _dhCarry = []; // (B, H)
+    private PackedMatrix? _packedHh, _packedHhBack; // W_hhᵀ (H, G*H) and W_hh (G*H, H), packed once per pass
     private float[] _dhPrev = [];  // (B, H)
     private float[] _xCopy = [];   // (T, B, I) the input of the last Forward
     private Pinned _in0, _in1, _out0, _out1, _dOut; // the caller's spans of the running pass (see Pinned)
@@ -133,6 +134,9 @@ internal abstract unsafe class RecurrentLayer : ITwoPartWork
         Gemm.Multiply(false, true, rowsAll, gh, InputSize, 1f, x, InputSize, WeightIh.Value, InputSize, 1f, xg, gh);
 
         // The time loop: rows never interact, so two row blocks run their whole loops independently (see RowBlocks).
+        // Every step multiplies by W_hhᵀ: packed once for the pass, not once per step (what a ragged batch's short steps
+        // paid in full).
+        _packedHh = ManagedGemm.Pack(true, WeightHh.Value, h, h, gh, _packedHh);
         fixed (float* ph0 = h0, pc0 = c0, phN = hN, pcN = cN)
         {
             (_in0, _in1, _out0, _out1) = (new(ph0, h0.Length), new(pc0, c0.Length), new(phN, hN.Length), new(pcN, cN.Length));
@@ -161,6 +165,7 @@ internal abstract unsafe class RecurrentLayer : ITwoPartWork
         Buffers.Ensure(ref _dhPrev, B * h);
         BeginCellBackward();
         _dhCarry.AsSpan(0, B * h).Clear();
+        _packedHhBack = ManagedGemm.Pack(false, WeightHh.Value, h, gh, h, _packedHhBack); // every step's dGh · W_hh
         fixed (float* pdOut = dOut, pdhN = dhN, pdcN = dcN, pdh0 = dh0, pdc0 = dc0)
         {
             _dOut = new(pdOut, dOut.Length);
@@ -262,7 +267,6 @@ internal abstract unsafe class RecurrentLayer : ITwoPartWork
         int[] batchSizes = _batchSizes;
         ReadOnlySpan<float> h0 = _in0.Span, c0 = _in1.Span;
         Span<float> hN = _out0.Span, cN = _out1.Span;
-        ReadOnlySpan<float> wHh = WeightHh.Value;
         for (int s = 0; s < T; s++)
         {
             int t = Reverse ? T - 1 - s : s;
@@ -287,7 +291,7 @@ internal abstract unsafe class RecurrentLayer : ITwoPartWork
             CopyOrClear(h0, fresh * h, (rows - fresh) * h, hPrev);
 
             // Hidden projection for the block's alive rows.
-            Gemm.MultiplyCore(false, true, rows - lo, gh, h, 1f, hPrev[(lo * h)..], h, wHh, h, 0f, Hg.AsSpan(lo * gh, (rows - lo) * gh), gh, splitColumns: _split == 0);
+            Gemm.MultiplyPacked(rows - lo, 1f, hPrev[(lo * h)..], h, _packedHh!, 0f, Hg.AsSpan(lo * gh, (rows - lo) * gh), gh, splitColumns: _split == 0);
             StepForward(t, lo, rows, fromPrev, prevT, c0);
 
             // Rows whose last step is this one hand out their final state.
@@ -313,7 +317,6 @@ internal abstract unsafe class RecurrentLayer : ITwoPartWork
         ReadOnlySpan<float> dhN = _in0.Span, dcN = _in1.Span, dOut = _dOut.Span;
         Span<float> dh0 = _out0.Span, dc0 = _out1.Span;
         float[] dGhBuffer = SeparateHiddenGradient ? _dGh : _dGx;
-        ReadOnlySpan<float> wHh = WeightHh.Value;
         Span<float> carry = _dhCarry.AsSpan(0, B * h);
         for (int s = T - 1; s >= 0; s--)
         {
@@ -342,7 +345,7 @@ internal abstract unsafe class RecurrentLayer : ITwoPartWork
             StepBackward(t, lo, rows, fromPrev, stillAlive, dh, dcN, dc0, _dGx.AsSpan((Start[t] + lo) * gh, (rows - lo) * gh), dGh, dhPrev);
 
             // dh_prev = (direct term from the cell) + dGh W_hh.
-            Gemm.MultiplyCore(false, false, rows - lo, h, gh, 1f, dGh, gh, wHh, h, 1f, dhPrev, h, splitColumns: _split == 0);
+            Gemm.MultiplyPacked(rows - lo, 1f, dGh, gh, _packedHhBack!, 1f, dhPrev, h, splitColumns: _split == 0);
             dhPrev.CopyTo(dh);
             int fresh = Math.Max(lo, fromPrev);
             if (!dh0.IsEmpty && fresh < rows)
