@@ -31,25 +31,15 @@ public sealed class DistributedCliTests : IDisposable
         // Dropout 0 (each process draws its own masks); token dropout stays on: every process draws the whole batch's.
         string[] train = ["train", "classify", "--data", data, "--validation", "none", "--level", "char", "--glove", "none", "--embedding", "16", "--hidden", "16",
             "--dropout", "0", "--token-dropout", "0.1", "--epochs", "2", "--batch-size", "8", "--seed", "5", "--json"];
-        var (code, alone, stderr) = Run("dotnet", [Cli, .. train, "--model", single]);
-        Assert.True(code == 0, stderr);
-        (code, string stdout, stderr) = Run(MpiFactAttribute.MpiRun, ["-np", "2", "dotnet", Cli, .. train, "--model", distributed, "--distributed"]);
-        Assert.True(code == 0, $"exit code {code}: {stderr}");
-
-        // Process 0 alone printed (2 epochs + summary) and wrote files: the model, and no checkpoint or temporary file left.
-        string[] lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(3, lines.Length);
-        Assert.Equal(["model.zip"], Directory.GetFiles(Path.GetDirectoryName(distributed)!).Select(Path.GetFileName));
+        var (lines, aloneLines) = RunBoth(train, single, distributed);
         using (var summary = JsonDocument.Parse(lines[^1]))
         {
             var group = summary.RootElement.GetProperty("distributed");
-            Assert.Equal(2, group.GetProperty("processes").GetInt32());
             Assert.True(group.GetProperty("steps").GetInt64() >= 100); // 400 rows in batches of at most 8, per epoch
             Assert.InRange(group.GetProperty("communicationShare").GetDouble(), 0, 1);
         }
 
         // The same losses per epoch (sums over both processes' rows) and the same model.
-        string[] aloneLines = alone.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         for (int epoch = 0; epoch < 2; epoch++)
         {
             Assert.Equal(Loss(aloneLines[epoch]), Loss(lines[epoch]), 1e-5);

@@ -163,12 +163,7 @@ public sealed class DataParallelTests
             return (model.Parameters.Values.ToArray(), [.. model.TrainingHistory.Select(h => h.TrainingLoss)]);
         }
 
-        var single = Train(null);
-        var members = ThreadGroup.Run(2, group => Train(group));
-
-        Assert.Equal(members[0].Weights, members[1].Weights);
-        AssertClose(single.Weights, members[0].Weights, 1e-5f);
-        Assert.Equal(single.Losses, members[0].Losses, (a, b) => Math.Abs(a - b) <= 1e-6);
+        AssertTwoMembersEqualOneProcess(Train);
     }
 
     [Fact]
@@ -188,12 +183,7 @@ public sealed class DataParallelTests
             return (model.Parameters.Values.ToArray(), [.. model.TrainingHistory.Select(h => h.TrainingLoss)]);
         }
 
-        var single = Train(null);
-        var members = ThreadGroup.Run(2, group => Train(group));
-
-        Assert.Equal(members[0].Weights, members[1].Weights);
-        AssertClose(single.Weights, members[0].Weights, 1e-5f);
-        Assert.Equal(single.Losses, members[0].Losses, (a, b) => Math.Abs(a - b) <= 1e-6);
+        AssertTwoMembersEqualOneProcess(Train);
     }
 
     [Fact]
@@ -270,6 +260,16 @@ public sealed class DataParallelTests
         public string Source { get; set; } = string.Empty;
 
         public string Target { get; set; } = string.Empty;
+    }
+
+    /// <summary>Two in-process members train to the same weights as each other and as one process, with the same losses per epoch.</summary>
+    private static void AssertTwoMembersEqualOneProcess(Func<DataParallelGroup?, (float[] Weights, double[] Losses)> train)
+    {
+        var single = train(null);
+        var members = ThreadGroup.Run(2, group => train(group));
+        Assert.Equal(members[0].Weights, members[1].Weights);
+        AssertClose(single.Weights, members[0].Weights, 1e-5f);
+        Assert.Equal(single.Losses, members[0].Losses, (a, b) => Math.Abs(a - b) <= 1e-6);
     }
 
     private static void AssertClose(float[] expected, float[] actual, float tolerance)
