@@ -145,22 +145,7 @@ internal static unsafe partial class ManagedGemm
                         for (int jr = lo; jr < hi; jr += nr)
                         {
                             int cols = Math.Min(nr, hi - jr);
-                            float* bp = bBlock + (nint)jr * kc;
-                            for (int ir = 0; ir < mc; ir += mr)
-                            {
-                                int rows = Math.Min(mr, mc - ir);
-                                float* ap = pA + (nint)ir * kc;
-                                float* cp = c + (ic + ir) * ldc + jc + jr;
-                                if (cols == nr)
-                                {
-                                    TKernel.Tile(rows, kc, ap, bp, nr, cp, ldc, alpha, betaBlock);
-                                }
-                                else
-                                {
-                                    TKernel.Tile(rows, kc, ap, bp, nr, edge, nr, 1f, 0f);
-                                    MergeEdge(edge, nr, rows, cols, cp, ldc, alpha, betaBlock);
-                                }
-                            }
+                            PanelColumn<TKernel>(mc, kc, cols, pA, bBlock + (nint)jr * kc, nr, c + ic * ldc + jc + jr, ldc, alpha, betaBlock, edge);
                         }
                     }
                 }

@@ -157,24 +157,33 @@ internal static unsafe partial class ManagedGemm
                                 bStride = cols == nr ? ldb : nr;
                             }
 
-                            for (int ir = 0; ir < mc; ir += mr)
-                            {
-                                int rows = Math.Min(mr, mc - ir);
-                                float* ap = pA + (nint)ir * kc;
-                                float* cp = c + (ic + ir) * ldc + jc + jr;
-                                if (cols == nr)
-                                {
-                                    TKernel.Tile(rows, kc, ap, bp, bStride, cp, ldc, alpha, betaBlock);
-                                }
-                                else
-                                {
-                                    TKernel.Tile(rows, kc, ap, bp, bStride, edge, nr, 1f, 0f);
-                                    MergeEdge(edge, nr, rows, cols, cp, ldc, alpha, betaBlock);
-                                }
-                            }
+                            PanelColumn<TKernel>(mc, kc, cols, pA, bp, bStride, c + ic * ldc + jc + jr, ldc, alpha, betaBlock, edge);
                         }
                     }
                 }
+            }
+        }
+    }
+
+    // One packed panel of B (kc × nr, cols real columns) against the mc packed rows of A: C tile by tile, edge columns
+    // through a scratch tile. c points at C's element (first row, first column) of the panel.
+    private static void PanelColumn<TKernel>(int mc, int kc, int cols, float* pA, float* bp, nint bStride, float* c, nint ldc, float alpha, float beta, float* edge)
+        where TKernel : struct, IKernel
+    {
+        int mr = TKernel.Mr, nr = TKernel.Nr;
+        for (int ir = 0; ir < mc; ir += mr)
+        {
+            int rows = Math.Min(mr, mc - ir);
+            float* ap = pA + (nint)ir * kc;
+            float* cp = c + ir * ldc;
+            if (cols == nr)
+            {
+                TKernel.Tile(rows, kc, ap, bp, bStride, cp, ldc, alpha, beta);
+            }
+            else
+            {
+                TKernel.Tile(rows, kc, ap, bp, bStride, edge, nr, 1f, 0f);
+                MergeEdge(edge, nr, rows, cols, cp, ldc, alpha, beta);
             }
         }
     }
