@@ -106,6 +106,21 @@ public sealed class Attention
     /// <summary>Gets the score function.</summary>
     public AttentionScore Score { get; }
 
+    /// <summary>Gets W (Hq, Hm) of the general score, or null.</summary>
+    internal Parameter? LinearIn => _linearIn;
+
+    /// <summary>Gets W_q (A, Hq) of the additive score, or null.</summary>
+    internal Parameter? QueryWeight => _queryWeight;
+
+    /// <summary>Gets W_m (A, Hm) of the additive score, or null.</summary>
+    internal Parameter? MemoryWeight => _memoryWeight;
+
+    /// <summary>Gets b (A) of the additive score, or null.</summary>
+    internal Parameter? MemoryBias => _memoryBias;
+
+    /// <summary>Gets v (1, A) of the additive score, or null.</summary>
+    internal Parameter? V => _v;
+
     /// <summary>Gets Hq, the width of a query row.</summary>
     public int QuerySize { get; }
 

@@ -66,7 +66,7 @@ internal static class ParameterBudget
     /// <summary>Per layer and direction: G·H·I + G·H·H + 2·G·H, with I the embedding for layer 0 and D·H above it.</summary>
     public static long Recurrent(RecurrentCellType cell, int inputSize, int hiddenSize, int layers, bool bidirectional)
     {
-        long g = cell switch { RecurrentCellType.Lstm => 4, RecurrentCellType.Gru => 3, _ => 1 };
+        long g = cell.Gates();
         long d = bidirectional ? 2 : 1, h = hiddenSize;
         checked
         {

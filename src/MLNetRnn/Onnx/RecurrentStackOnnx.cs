@@ -32,7 +32,7 @@ internal static class RecurrentStackOnnx
         string x, string? lengths, string? h0, string? c0, OnnxGraphBuilder? weights = null)
     {
         weights ??= g;
-        int d = stack.Directions, h = stack.HiddenSize, gates = Gates(stack.CellType);
+        int d = stack.Directions, h = stack.HiddenSize, gates = stack.CellType.Gates();
         bool lstm = stack.CellType == RecurrentCellType.Lstm;
         var hs = new List<string>();
         var cs = new List<string>();
@@ -88,7 +88,7 @@ internal static class RecurrentStackOnnx
     /// <exception cref="InvalidDataException">An initializer is missing or has the wrong shape.</exception>
     public static void Read(OnnxGraph graph, RecurrentStack stack, ParameterStore store, string prefix)
     {
-        int d = stack.Directions, h = stack.HiddenSize, gates = Gates(stack.CellType);
+        int d = stack.Directions, h = stack.HiddenSize, gates = stack.CellType.Gates();
         for (int l = 0; l < stack.NumberOfLayers; l++)
         {
             int inputSize = l == 0 ? stack.InputSize : d * h;
@@ -120,8 +120,6 @@ internal static class RecurrentStackOnnx
         return t.Floats;
     }
 
-    private static int Gates(RecurrentCellType cell) => cell switch { RecurrentCellType.Lstm => 4, RecurrentCellType.Gru => 3, _ => 1 };
-
     /// <summary>ONNX block k holds PyTorch block <c>Order[k]</c>.</summary>
     private static int[] Order(RecurrentCellType cell) => cell switch
     {
@@ -132,7 +130,7 @@ internal static class RecurrentStackOnnx
 
     private static (float[] W, float[] R, float[] B) Pack(ParameterStore store, string prefix, RecurrentCellType cell, int l, int d, int h, int inputSize)
     {
-        int gates = Gates(cell);
+        int gates = cell.Gates();
         int[] order = Order(cell);
         var w = new float[d * gates * h * inputSize];
         var r = new float[d * gates * h * h];

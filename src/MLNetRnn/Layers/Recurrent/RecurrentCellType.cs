@@ -12,3 +12,10 @@ public enum RecurrentCellType
     /// <summary>GRU with gates in PyTorch's order r, z, n (weights (3H, ·)) and <c>n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn))</c>.</summary>
     Gru,
 }
+
+/// <summary>Facts about a <see cref="RecurrentCellType"/> that several places need.</summary>
+internal static class RecurrentCellTypes
+{
+    /// <summary>G, the gate blocks of the cell's weights (G·H rows): LSTM 4, GRU 3, SimpleRNN 1.</summary>
+    public static int Gates(this RecurrentCellType cell) => cell switch { RecurrentCellType.Lstm => 4, RecurrentCellType.Gru => 3, _ => 1 };
+}

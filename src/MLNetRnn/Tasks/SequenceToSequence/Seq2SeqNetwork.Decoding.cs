@@ -44,6 +44,15 @@ internal sealed partial class Seq2SeqNetwork : ITwoPartWork
     private const int PackRows = 32;
     private PackedMatrix?[] _packedHh = [], _packedIh = [];
     private PackedMatrix? _packedCombine, _packedHead, _packedQuery;
+    private bool _usePacked;
+
+    // The decoder stack's tensors per layer, looked up by name once (they are views of the store: training updates show).
+    private DecoderLayerWeights[]? _layerWeights;
+
+    private sealed record DecoderLayerWeights(Parameter WeightIh, Parameter WeightHh, Parameter BiasIh, Parameter BiasHh);
+
+    private DecoderLayerWeights[] LayerWeights => _layerWeights ??= [.. Enumerable.Range(0, Architecture.DecoderLayers).Select(l => new DecoderLayerWeights(
+        Parameters[$"decoder.rnn.weight_ih_l{l}"], Parameters[$"decoder.rnn.weight_hh_l{l}"], Parameters[$"decoder.rnn.bias_ih_l{l}"], Parameters[$"decoder.rnn.bias_hh_l{l}"]))];
 
     // The row-wise work of a step runs as two parts of rows (TwoWay) when the step has enough rows: which work, for how
     // many rows, and of which layer. The split depends on R only, so results do not depend on the thread count.
@@ -70,12 +79,7 @@ internal sealed partial class Seq2SeqNetwork : ITwoPartWork
     void IStepDecoder.Step(ReadOnlySpan<int> parents, ReadOnlySpan<int> tokens, Span<float> logProbabilities, Span<float> attention) =>
         DecodeStep(parents, tokens, logProbabilities, attention);
 
-    private int Gates => Architecture.DecoderCell switch
-    {
-        RecurrentCellType.Lstm => 4,
-        RecurrentCellType.Gru => 3,
-        _ => 1,
-    };
+    private int Gates => Architecture.DecoderCell.Gates();
 
     /// <summary>
     /// Encodes the given sources (inference mode) and prepares <paramref name="copies"/> decoding rows per source
@@ -131,23 +135,23 @@ internal sealed partial class Seq2SeqNetwork : ITwoPartWork
         }
 
         ReadOnlySpan<float> memory = _sessionMemory.AsSpan(0, b * ts * m);
-        var store = Parameters;
         switch (_attention.Score)
         {
             case AttentionScore.General:
                 // score = q · (W_a m): keys (S·Ts, Hq) = memory · W_aᵀ, W_a (Hq, M)
                 Buffers.Ensure(ref _keys, b * ts * hd);
-                Gemm.Multiply(false, true, b * ts, hd, m, 1f, memory, m, store["attention.linear_in.weight"].Value, m, 0f, _keys, hd);
+                Gemm.Multiply(false, true, b * ts, hd, m, 1f, memory, m, _attention.LinearIn!.Value, m, 0f, _keys, hd);
                 break;
             case AttentionScore.Additive:
                 // W_m m + b (S·Ts, A)
-                int a = store["attention.memory.bias"].Length;
+                ReadOnlySpan<float> bias = _attention.MemoryBias!.Value;
+                int a = bias.Length;
                 Buffers.Ensure(ref _keys, b * ts * a);
                 Span<float> projected = _keys.AsSpan(0, b * ts * a);
-                Gemm.Multiply(false, true, b * ts, a, m, 1f, memory, m, store["attention.memory.weight"].Value, m, 0f, projected, a);
+                Gemm.Multiply(false, true, b * ts, a, m, 1f, memory, m, _attention.MemoryWeight!.Value, m, 0f, projected, a);
                 for (int i = 0; i < b * ts; i++)
                 {
-                    TensorPrimitives.Add(projected.Slice(i * a, a), store["attention.memory.bias"].Value, projected.Slice(i * a, a));
+                    TensorPrimitives.Add(projected.Slice(i * a, a), bias, projected.Slice(i * a, a));
                 }
 
                 break;
@@ -215,7 +219,7 @@ internal sealed partial class Seq2SeqNetwork : ITwoPartWork
         Span<float> combined = CombineStep(query, r, attention);
         Buffers.Ensure(ref _stepLogits, r * v);
         int hc = CombinedSize;
-        Product(combined, r, hc, _head.Weight.Value, hc, v, _packedHead, 0f, _stepLogits.AsSpan(0, r * v)); // the bias is added per row below
+        Product(combined, r, hc, _head.Weight.Value, hc, v, Packed(_packedHead), 0f, _stepLogits.AsSpan(0, r * v)); // the bias is added per row below
         RunRows(RowWork.LogSoftmax, r, 0);
         _stepLogits.AsSpan(0, r * v).CopyTo(logProbs);
     }
@@ -284,7 +288,10 @@ internal sealed partial class Seq2SeqNetwork : ITwoPartWork
         }
     }
 
-    /// <summary>Packs (or forgets) the weights of the step's products for this session (see <see cref="PackRows"/>).</summary>
+    /// <summary>
+    /// Packs the weights of the step's products for this session, into the previous session's storage, or uses them
+    /// unpacked (below <see cref="PackRows"/> rows packing would cost more than it saves).
+    /// </summary>
     private void PackWeights(bool pack)
     {
         int ld = Architecture.DecoderLayers, hd = Architecture.DecoderHiddenSize, gh = Gates * hd;
@@ -294,20 +301,29 @@ internal sealed partial class Seq2SeqNetwork : ITwoPartWork
             _packedIh = new PackedMatrix?[ld];
         }
 
-        var store = Parameters;
+        _usePacked = pack;
+        if (!pack)
+        {
+            return;
+        }
+
+        var layers = LayerWeights;
         for (int l = 0; l < ld; l++)
         {
-            _packedHh[l] = pack ? ManagedGemm.Pack(true, store[$"decoder.rnn.weight_hh_l{l}"].Value, hd, hd, gh) : null;
-            _packedIh[l] = pack && l > 0 ? ManagedGemm.Pack(true, store[$"decoder.rnn.weight_ih_l{l}"].Value, hd, hd, gh) : null;
+            _packedHh[l] = ManagedGemm.Pack(true, layers[l].WeightHh.Value, hd, hd, gh, _packedHh[l]);
+            _packedIh[l] = l > 0 ? ManagedGemm.Pack(true, layers[l].WeightIh.Value, hd, hd, gh, _packedIh[l]) : null;
         }
 
         int m = MemorySize, hc = CombinedSize;
-        _packedCombine = pack && _attention is not null ? ManagedGemm.Pack(true, _combine!.Weight.Value[m..], m + hd, hd, hc) : null;
-        _packedHead = pack ? ManagedGemm.Pack(true, _head.Weight.Value, hc, hc, Architecture.TargetVocabularySize) : null;
-        _packedQuery = pack && _attention?.Score == AttentionScore.Additive
-            ? ManagedGemm.Pack(true, store["attention.query.weight"].Value, hd, hd, store["attention.v.weight"].Length)
+        _packedCombine = _attention is not null ? ManagedGemm.Pack(true, _combine!.Weight.Value[m..], m + hd, hd, hc, _packedCombine) : null;
+        _packedHead = ManagedGemm.Pack(true, _head.Weight.Value, hc, hc, Architecture.TargetVocabularySize, _packedHead);
+        _packedQuery = _attention?.Score == AttentionScore.Additive
+            ? ManagedGemm.Pack(true, _attention.QueryWeight!.Value, hd, hd, _attention.V!.Length, _packedQuery)
             : null;
     }
+
+    /// <summary>The packed weights of one product when this session uses packed weights, else null (the weights are read as they are).</summary>
+    private PackedMatrix? Packed(PackedMatrix? weights) => _usePacked ? weights : null;
 
     /// <summary>y (rows, N) = x (rows, K) · Wᵀ + beta · y for W (N, K) with row stride <paramref name="ldw"/>: packed when this session packed it.</summary>
     private static void Product(ReadOnlySpan<float> x, int rows, int k, ReadOnlySpan<float> w, int ldw, int n, PackedMatrix? packed, float beta, Span<float> y)
@@ -354,16 +370,17 @@ internal sealed partial class Seq2SeqNetwork : ITwoPartWork
     /// <summary>Input gates of decoder layer <paramref name="layer"/>: <c>x W_ihᵀ + b_ih</c>, plus <c>b_hh</c> where it is not kept apart (all but GRU).</summary>
     private void InputGates(int layer, ReadOnlySpan<float> x, int rows, Span<float> gates)
     {
-        var store = Parameters;
+        var weights = LayerWeights[layer];
         int gh = Gates * Architecture.DecoderHiddenSize, width = x.Length / rows;
-        Product(x, rows, width, store[$"decoder.rnn.weight_ih_l{layer}"].Value, width, gh, layer > 0 ? _packedIh[layer] : null, 0f, gates);
+        Product(x, rows, width, weights.WeightIh.Value, width, gh, layer > 0 ? Packed(_packedIh[layer]) : null, 0f, gates);
+        ReadOnlySpan<float> biasIh = weights.BiasIh.Value, biasHh = weights.BiasHh.Value;
         for (int i = 0; i < rows; i++)
         {
             Span<float> row = gates.Slice(i * gh, gh);
-            TensorPrimitives.Add(row, store[$"decoder.rnn.bias_ih_l{layer}"].Value, row);
+            TensorPrimitives.Add(row, biasIh, row);
             if (Architecture.DecoderCell != RecurrentCellType.Gru)
             {
-                TensorPrimitives.Add(row, store[$"decoder.rnn.bias_hh_l{layer}"].Value, row);
+                TensorPrimitives.Add(row, biasHh, row);
             }
         }
     }
@@ -374,7 +391,6 @@ internal sealed partial class Seq2SeqNetwork : ITwoPartWork
     /// </summary>
     private Span<float> CellStep(int layer, int r, ReadOnlySpan<int> tokens, ReadOnlySpan<float> below)
     {
-        var store = Parameters;
         int hd = Architecture.DecoderHiddenSize, g = Gates, gh = g * hd;
         Buffers.Ensure(ref _gates, r * gh);
         Span<float> gates = _gates.AsSpan(0, r * gh);
@@ -391,16 +407,16 @@ internal sealed partial class Seq2SeqNetwork : ITwoPartWork
         }
 
         Span<float> h = _nextH.AsSpan(layer * r * hd, r * hd);
-        ReadOnlySpan<float> whh = store[$"decoder.rnn.weight_hh_l{layer}"].Value;
+        ReadOnlySpan<float> whh = LayerWeights[layer].WeightHh.Value;
         if (Architecture.DecoderCell == RecurrentCellType.Gru)
         {
             // hg = h W_hhᵀ + b_hh, kept apart from the input gates (n reads r ⊙ hg_n)
             Buffers.Ensure(ref _hiddenGates, r * gh);
-            Product(h, r, hd, whh, hd, gh, _packedHh[layer], 0f, _hiddenGates.AsSpan(0, r * gh));
+            Product(h, r, hd, whh, hd, gh, Packed(_packedHh[layer]), 0f, _hiddenGates.AsSpan(0, r * gh));
         }
         else
         {
-            Product(h, r, hd, whh, hd, gh, _packedHh[layer], 1f, gates); // gates += h W_hhᵀ
+            Product(h, r, hd, whh, hd, gh, Packed(_packedHh[layer]), 1f, gates); // gates += h W_hhᵀ
         }
 
         RunRows(RowWork.Cell, r, layer);
@@ -432,7 +448,7 @@ internal sealed partial class Seq2SeqNetwork : ITwoPartWork
                 break;
             case RecurrentCellType.Gru:
                 // r, z = σ(x + hg); n = tanh(x_n + r hg_n); h' = n + z (h − n)
-                ReadOnlySpan<float> bhh = Parameters[$"decoder.rnn.bias_hh_l{layer}"].Value;
+                ReadOnlySpan<float> bhh = LayerWeights[layer].BiasHh.Value;
                 for (int k = lo; k < hi; k++)
                 {
                     Span<float> row = gates.Slice(k * gh, gh), hrow = _hiddenGates.AsSpan(k * gh, gh), hk = h.Slice(k * hd, hd);
@@ -475,15 +491,14 @@ internal sealed partial class Seq2SeqNetwork : ITwoPartWork
 
         // The decoder's share: h W_c,decᵀ + b_c, W_c,dec = the last Hd columns of W_c (Hc, M + Hd).
         int m = MemorySize, ts = _memorySteps;
-        Product(query, r, hd, _combine.Weight.Value[m..], m + hd, hc, _packedCombine, 0f, combined);
+        Product(query, r, hd, _combine.Weight.Value[m..], m + hd, hc, Packed(_packedCombine), 0f, combined);
         Buffers.Ensure(ref _stepWeights, r * ts);
         if (_attention.Score == AttentionScore.Additive)
         {
             // W_q q (R, A), one product for all rows
-            var store = Parameters;
-            int a = store["attention.v.weight"].Length;
+            int a = _attention.V!.Length;
             Buffers.Ensure(ref _queryProjection, r * a);
-            Product(query, r, hd, store["attention.query.weight"].Value, hd, a, _packedQuery, 0f, _queryProjection.AsSpan(0, r * a));
+            Product(query, r, hd, _attention.QueryWeight!.Value, hd, a, Packed(_packedQuery), 0f, _queryProjection.AsSpan(0, r * a));
         }
 
         RunRows(RowWork.Attention, r, 0);
@@ -530,7 +545,7 @@ internal sealed partial class Seq2SeqNetwork : ITwoPartWork
         if (_attention!.Score == AttentionScore.Additive)
         {
             // vᵀ tanh(W_q q + W_m mₛ + b)
-            ReadOnlySpan<float> v = Parameters["attention.v.weight"].Value;
+            ReadOnlySpan<float> v = _attention.V!.Value;
             int a = v.Length;
             ReadOnlySpan<float> qa = _queryProjection.AsSpan(k * a, a);
             Span<float> hidden = Buffers.Grow(ref _partScratch[part], a);
