@@ -15,8 +15,8 @@ internal static class DistributedTraining
     /// <summary>Makes the <c>--distributed</c> option.</summary>
     public static Option<bool> Create() => new("--distributed")
     {
-        Description = "Data-parallel training over MPI (train classify, tag, seq2seq and forecast): launch with mpirun.mpich -np N (MPICH; hostfile for several machines). "
-            + "Each process trains on its share of every batch (the same --batch-size in total); process 0 alone prints, writes the model and checkpoints. "
+        Description = "Data-parallel training over MPI (train classify, tag, seq2seq, forecast and lm): launch with mpirun.mpich -np N (MPICH; hostfile for several machines). "
+            + "Each process trains on its share of every batch (the same --batch-size in total; for lm, its share of the streams); process 0 alone prints, writes the model and checkpoints. "
             + "Without mpirun: one process. See docs/distributed.md.",
     };
 

@@ -14,8 +14,10 @@ namespace MLNetRnn.Cli;
 /// Data files are plain UTF-8 text (no header, no columns): one continuous text, or one sentence a line with
 /// <c>--line-mode</c>. JSON (all losses in nats per token): <c>train lm --json</c> prints one object per epoch and a final
 /// <c>{"model","epochs","seconds","tokensPerSecond","rows" (training tokens),"parameters","vocabulary","level","lineMode",
-/// "bptt","validation": {"perplexity","bitsPerToken","crossEntropy","count"} or null}</c>; <c>evaluate --json</c> prints
-/// <c>{"perplexity","bitsPerToken","crossEntropy","count"}</c>.
+/// "bptt","distributed" (with <c>--distributed</c>, see <see cref="DistributedTraining.Json"/>),"validation":
+/// {"perplexity","bitsPerToken","crossEntropy","count"} or null}</c>; <c>evaluate --json</c> prints
+/// <c>{"perplexity","bitsPerToken","crossEntropy","count"}</c>. With <c>--distributed</c> (under <c>mpirun.mpich -np N</c>)
+/// process 0 alone prints, saves the model and scores the held-out text for the summary.
 /// </remarks>
 internal static class LanguageModelCommands
 {
@@ -38,8 +40,9 @@ internal static class LanguageModelCommands
         var minCount = CliOptions.AtLeastOne(new Option<int>("--min-count") { DefaultValueFactory = _ => 1, Description = "Fewest occurrences for a token to get its own id." });
         var schedule = new Option<string>("--schedule") { DefaultValueFactory = _ => "constant", Description = "Learning rate over the run: constant, or cosine (a half cosine from --learning-rate down to 0 at the end of the last epoch)." };
         schedule.AcceptOnlyFromAmong("constant", "cosine");
+        var distributed = DistributedTraining.Create();
         var command = common.AddTo(new Command("lm", "Train a recurrent language model on a text (truncated BPTT) for generate and evaluate."),
-            level, bptt, lineMode, oneHot, lowerCase, maxVocabulary, minCount, schedule);
+            level, bptt, lineMode, oneHot, lowerCase, maxVocabulary, minCount, schedule, distributed);
         command.SetAction(p =>
         {
             bool characters = p.GetValue(level) == "char";
@@ -64,7 +67,12 @@ internal static class LanguageModelCommands
                 MaxVocabularySize = p.GetValue(maxVocabulary),
                 MinCount = p.GetValue(minCount),
             };
-            return Train(common.ReadRun(p), options);
+            var run = common.ReadRun(p);
+            return DistributedTraining.Run(p.GetValue(distributed), group =>
+            {
+                options.DataParallelGroup = group;
+                return Train(run, options);
+            });
         });
         return command;
     }
@@ -148,12 +156,18 @@ internal static class LanguageModelCommands
             options.Progress = progress;
             return new LanguageModelTrainer(options).Fit(text, validation);
         }, options.Epochs, s.Json);
+        if (!DistributedTraining.WritesFiles(options.DataParallelGroup))
+        {
+            return 0; // process 0 saves the model and scores the held-out text (every process holds the same weights)
+        }
+
         model.Save(s.Model);
         s.Finish();
         object? metrics = validation is null ? null : Json(model.Evaluate(validation));
         long tokens = model.TextSettings.Encode(text, Text.Vocabulary.FromTokens(model.Vocabulary)).Length;
         TrainingRun.Summary(s.Json, s.Model, stats, (int)Math.Min(tokens, int.MaxValue), model.ParameterCount,
-            [("vocabulary", model.Vocabulary.Count), ("level", options.Level == TokenLevel.Character ? "char" : "word"), ("lineMode", options.LineMode), ("bptt", options.Bptt)], metrics);
+            [("vocabulary", model.Vocabulary.Count), ("level", options.Level == TokenLevel.Character ? "char" : "word"), ("lineMode", options.LineMode), ("bptt", options.Bptt)], metrics,
+            options.DataParallelGroup);
         return 0;
     }
 }

@@ -49,7 +49,7 @@ internal static class EpochLoop
     /// <param name="progress">Where per-epoch progress goes, or null.</param>
     /// <param name="control">Checkpoints, resume, cancellation and the bad-batch policy, or null for none.</param>
     /// <param name="plan">Makes each epoch's batches instead of shuffled length buckets, or null (the language model's
-    /// truncated BPTT reads its chunks in order, one "row" per chunk).</param>
+    /// truncated BPTT reads its chunks in order, one row per stream of a chunk).</param>
     /// <param name="beforeBatch">Called with each whole batch's rows before <paramref name="trainBatch"/>, or null: per-row
     /// draws from <paramref name="random"/> belong here, so that in a data-parallel group every process draws what a single
     /// process would (its stream, which orders the batches, stays in step) and each row gets a single process's draws.</param>

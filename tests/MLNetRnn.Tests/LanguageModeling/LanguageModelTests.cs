@@ -231,6 +231,41 @@ public sealed class LanguageModelTests
         }
     }
 
+    [Fact]
+    public void Checkpoint_ResumedInsideAnEpoch_ReadsItsPlanOfStreams_AndGivesTheUninterruptedWeights()
+    {
+        // Cancelled after epoch 1, the checkpoint holds epoch 2's plan (one row per stream of each chunk) at its first chunk;
+        // the resumed run reads that plan back, and every chunk of epoch 2 starts from zeros or its own streams' state as before.
+        string folder = Directory.CreateTempSubdirectory("mlnetrnn-lm-plan-").FullName;
+        try
+        {
+            LanguageModelOptions Options(string checkpoint, bool resume) => new()
+            {
+                HiddenSize = 12, EmbeddingSize = 6, Bptt = 9, BatchSize = 3, Epochs = 3, Seed = 8,
+                Checkpoint = new MLNetRnn.Training.CheckpointSettings { Path = Path.Combine(folder, checkpoint), Resume = resume },
+            };
+            string text = string.Concat(Enumerable.Repeat(Text, 3));
+            var straight = new LanguageModelTrainer(Options("straight.ckpt", resume: false)).Fit(text);
+
+            using var cancel = new CancellationTokenSource();
+            var first = Options("split.ckpt", resume: false);
+            first.CancellationToken = cancel.Token;
+            first.Progress = new Reporter(_ => cancel.Cancel());
+            Assert.Throws<OperationCanceledException>(() => new LanguageModelTrainer(first).Fit(text));
+            using (var zip = System.IO.Compression.ZipFile.OpenRead(Path.Combine(folder, "split.ckpt")))
+            {
+                Assert.Contains(zip.Entries, e => e.FullName == "plan_rows.npy");
+            }
+
+            var resumed = new LanguageModelTrainer(Options("split.ckpt", resume: true)).Fit(text);
+            Assert.Equal(straight.Network.Parameters.Values.ToArray(), resumed.Network.Parameters.Values.ToArray());
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData(RecurrentCellType.Lstm, false, 2)]
     [InlineData(RecurrentCellType.Lstm, true, 1)]
@@ -308,5 +343,11 @@ public sealed class LanguageModelTests
         }
 
         return text.ToString();
+    }
+
+    /// <summary>Reports on the training thread (System.Progress would post to the thread pool).</summary>
+    private sealed class Reporter(Action<MLNetRnn.Training.TrainingProgress> report) : IProgress<MLNetRnn.Training.TrainingProgress>
+    {
+        public void Report(MLNetRnn.Training.TrainingProgress value) => report(value);
     }
 }

@@ -46,12 +46,13 @@ public sealed class TruncatedBpttTests
         var adam = new Adam(network.Parameters, o.LearningRate);
         int[] inputs = new int[o.Bptt * o.BatchSize], targets = new int[o.Bptt * o.BatchSize];
         var state = network.NewState(o.BatchSize);
+        int[] all = [.. Enumerable.Range(0, o.BatchSize)];
         for (int epoch = 0; epoch < o.Epochs; epoch++)
         {
             for (int chunk = 0; chunk < streams.Chunks; chunk++)
             {
                 int n = streams.Steps(chunk) * o.BatchSize;
-                streams.Fill(chunk, inputs, targets);
+                streams.Fill(chunk, all, inputs, targets);
                 state.Clear();
                 network.Parameters.ZeroGrad();
                 network.Forward(inputs.AsSpan(0, n), streams.Steps(chunk), state, targets.AsSpan(0, n), training: true);

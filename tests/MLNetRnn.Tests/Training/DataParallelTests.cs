@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using MLNetRnn.Classification;
 using MLNetRnn.Forecasting;
+using MLNetRnn.LanguageModeling;
 using MLNetRnn.Layers;
 using MLNetRnn.Numerics;
 using MLNetRnn.SequenceToSequence;
@@ -203,6 +204,93 @@ public sealed class DataParallelTests
         });
 
         Assert.All(errors, e => Assert.Contains("hold different weights, optimizer state, batch order or data", Assert.IsType<InvalidOperationException>(e).Message, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void LanguageModel_TwoMembersGiveEachChunksWholeBatchLossAndGradient()
+    {
+        // 5 streams of 11 steps in chunks of 4, 4 and 3: member 0 reads streams 0, 2, 4 of every chunk and member 1 streams 1, 3,
+        // so their gradients count 3/5 and 2/5; chunks 2 and 3 start from the state each stream ended the chunk before with.
+        var random = new SeededRandom(20240501);
+        int[] ids = [.. Enumerable.Range(0, 56).Select(_ => 4 + random.NextInt(8))];
+        var streams = new TokenStreams(ids, 5, 4);
+        int[][] plan = streams.Plan();
+        Assert.Equal(3, plan.Length);
+        LanguageModelNetwork NewNetwork() => new(new LanguageModelArchitecture(12, RecurrentCellType.Lstm, false, 5, 6, 2, 0f), new SeededRandom(9));
+
+        var whole = NewNetwork();
+        var wholeStep = new ChunkStep(whole, streams, null);
+        var expected = plan.Select(rows =>
+        {
+            whole.Parameters.ZeroGrad();
+            return (Batch: wholeStep.Train(rows), Gradient: whole.Parameters.Gradients.ToArray());
+        }).ToList();
+
+        var members = ThreadGroup.Run(2, group =>
+        {
+            var network = NewNetwork();
+            var step = new ChunkStep(network, streams, group);
+            var chunks = plan.Select(rows =>
+            {
+                network.Parameters.ZeroGrad();
+                return (DataParallelStep.Train(group, network.Parameters, rows, step.Train, cancel: false).Batch, Gradient: network.Parameters.Gradients.ToArray());
+            }).ToList();
+            return (Streams: step.Streams.ToArray(), Chunks: chunks);
+        });
+
+        Assert.Equal([0, 2, 4], members[0].Streams);
+        Assert.Equal([1, 3], members[1].Streams);
+        foreach (var (_, chunks) in members)
+        {
+            for (int k = 0; k < plan.Length; k++)
+            {
+                Assert.Equal(expected[k].Batch.LossSum, chunks[k].Batch.LossSum, 1e-9);
+                Assert.Equal(expected[k].Batch.Units, chunks[k].Batch.Units); // T·B predicted tokens
+                AssertClose(expected[k].Gradient, chunks[k].Gradient, 1e-5f);
+            }
+        }
+
+        Assert.Equal(members[0].Chunks.Select(c => c.Gradient), members[1].Chunks.Select(c => c.Gradient));
+    }
+
+    [Fact]
+    public void LanguageModel_TwoMembersTrainToTheSingleProcessWeights()
+    {
+        // 5 streams split 3 / 2 between the members, a two-layer LSTM, validation scored (and early stopping decided) by both.
+        string text = string.Concat(Enumerable.Repeat("the cat sat on the mat, the rat ran to the hat. ", 12));
+        (float[] Weights, double[] Losses) Train(DataParallelGroup? group)
+        {
+            var model = new LanguageModelTrainer(new LanguageModelOptions
+            {
+                EmbeddingSize = 6, HiddenSize = 10, NumberOfLayers = 2, Bptt = 7, BatchSize = 5, Epochs = 3, LearningRate = 0.01f, Dropout = 0f, Seed = 4,
+                DataParallelGroup = group,
+            }).Fit(text, "the rat sat on the cat. ");
+            return (model.Network.Parameters.Values.ToArray(), [.. model.TrainingHistory.SelectMany(h => new[] { h.TrainingLoss, h.ValidationLoss!.Value })]);
+        }
+
+        AssertTwoMembersEqualOneProcess(Train);
+    }
+
+    [Fact]
+    public void LanguageModel_ThrowsOnEveryMemberWhenTheMembersReadDifferentText()
+    {
+        var errors = ThreadGroup.Run(2, group => Record.Exception(() => new LanguageModelTrainer(new LanguageModelOptions
+        {
+            HiddenSize = 4, EmbeddingSize = 3, Bptt = 5, BatchSize = 2, Epochs = 1, DataParallelGroup = group,
+        }).Fit(group.Rank == 0 ? "the cat sat on the mat" : "the cat sat on the hat")));
+
+        Assert.All(errors, e => Assert.Contains("hold different weights, optimizer state, batch order or data", Assert.IsType<InvalidOperationException>(e).Message, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void LanguageModelOptions_RefuseFewerStreamsThanProcesses()
+    {
+        var options = new LanguageModelOptions { BatchSize = 2, DataParallelGroup = ThreadGroup.Create(3)[0] };
+        var e = Assert.Throws<ArgumentOutOfRangeException>(options.Validate);
+        Assert.Equal(nameof(LanguageModelOptions.BatchSize), e.ParamName);
+        Assert.Contains("must be at least the DataParallelGroup's 3 processes, got 2", e.Message, StringComparison.Ordinal);
+        options.BatchSize = 3;
+        options.Validate();
     }
 
     [Fact]

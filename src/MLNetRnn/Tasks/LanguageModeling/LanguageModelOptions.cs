@@ -94,6 +94,16 @@ public sealed class LanguageModelOptions
     /// <summary>Gets or sets a token that stops training at the next chunk boundary (after a final checkpoint). Default none.</summary>
     public CancellationToken CancellationToken { get; set; }
 
+    /// <summary>
+    /// Gets or sets the processes to train with, one <see cref="Training.DataParallelGroup"/> per process of a data-parallel
+    /// run (for MPI: <c>MLNetRnn.Mpi.MpiDataParallelGroup</c>), or null (the default) to train in this process alone.
+    /// Every process reads the same text with the same options; process r of N reads streams r, r + N, r + 2N, … of the
+    /// <see cref="BatchSize"/> streams for the whole run (their carried state stays with it), and process 0 alone writes
+    /// checkpoints. With dropout 0 the result equals a single process's with the same <see cref="BatchSize"/> within float
+    /// rounding; see <see cref="Training.DataParallelGroup"/>. <see cref="BatchSize"/> must be at least the group's size.
+    /// </summary>
+    public DataParallelGroup? DataParallelGroup { get; set; }
+
     /// <summary>A copy, so a trainer is not changed by later edits of the caller's object.</summary>
     internal LanguageModelOptions Clone()
     {
@@ -103,13 +113,19 @@ public sealed class LanguageModelOptions
     }
 
     /// <summary>Throws when a setting is out of range, naming it and its value.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">A size, count or rate is out of range, or an enum value is undefined.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A size, count or rate is out of range, an enum value is undefined, or
+    /// <see cref="BatchSize"/> is smaller than the <see cref="DataParallelGroup"/>'s size.</exception>
     public void Validate()
     {
         Checkpoint?.Validate();
         OptionChecks.AtLeastOne((nameof(EmbeddingSize), EmbeddingSize), (nameof(HiddenSize), HiddenSize), (nameof(NumberOfLayers), NumberOfLayers),
             (nameof(Bptt), Bptt), (nameof(BatchSize), BatchSize), (nameof(Epochs), Epochs), (nameof(MinCount), MinCount),
             (nameof(EarlyStoppingPatience), EarlyStoppingPatience));
+        if (DataParallelGroup is { Size: var processes } && BatchSize < processes)
+        {
+            throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize,
+                $"BatchSize, the number of streams, must be at least the DataParallelGroup's {processes} processes, got {BatchSize}: each process reads its own streams, so a process without one would idle. Use a BatchSize of {processes} or more, or fewer processes.");
+        }
 
         ArgumentOutOfRangeException.ThrowIfNegative(MaxSkippedBatches, nameof(MaxSkippedBatches));
         if (MaxVocabularySize < 5)

@@ -16,6 +16,9 @@ namespace MLNetRnn.LanguageModeling;
 /// <c>&lt;BOS&gt;</c> … <c>&lt;EOS&gt;</c>) is cut into B parallel streams (<see cref="TokenStreams"/>) read in chunks of T
 /// steps; every epoch starts all streams from a zero state and reads the chunks in order, carrying each stream's state
 /// from one chunk to the next. The gradient stops at a chunk's first step. One Adam step per chunk, after clipping.</para>
+/// <para>With a <see cref="LanguageModelOptions.DataParallelGroup"/> of N processes, process r reads streams r, r + N, … of
+/// every chunk and keeps their carried state; the loss is per predicted token, so each process weights its gradient by its
+/// share of the chunk's tokens before the sum (see <see cref="DataParallelGroup"/>).</para>
 /// <para>With validation text, each epoch ends by scoring it as one stream (<see cref="LanguageModelMetrics"/>); the best
 /// weights are kept and training stops after <see cref="LanguageModelOptions.EarlyStoppingPatience"/> epochs without
 /// improvement.</para>
@@ -42,6 +45,8 @@ public sealed class LanguageModelTrainer
     /// <exception cref="ArgumentException">A text is too short: the training text needs more than B tokens, the validation text at least 2.</exception>
     /// <exception cref="TrainingDivergedException">The loss or gradient stopped being finite.</exception>
     /// <exception cref="OperationCanceledException">The options' cancellation token was cancelled.</exception>
+    /// <exception cref="InvalidOperationException">The processes of a <see cref="LanguageModelOptions.DataParallelGroup"/> read different
+    /// text or options (their weights, optimizer state or data digest differ at the start or after an epoch).</exception>
     public LanguageModel Fit(string trainingText, string? validationText = null)
     {
         ArgumentNullException.ThrowIfNull(trainingText);
@@ -77,28 +82,13 @@ public sealed class LanguageModelTrainer
         var control = new TrainingControl("LanguageModel",
             string.Create(CultureInfo.InvariantCulture, $"{architecture}, bptt {o.Bptt}, batch {o.BatchSize}, learning rate {o.LearningRate:R}, clip {o.ClipNorm:R}, patience {o.EarlyStoppingPatience}, decay {o.LearningRateDecay:R}{(o.CosineSchedule ? ", cosine schedule" : "")}, seed {o.Seed}, validation {valid is not null}"),
             TrainingControl.Digest([ids], valid is null ? null : [valid]),
-            [random, .. network.RandomStreams], o.Checkpoint, o.MaxSkippedBatches, o.CancellationToken, history);
-        var state = network.NewState(o.BatchSize);
-        int next = -1; // the chunk whose start state is in 'state'; any other chunk (epoch start, resume) starts from zeros
-        int[] inputs = new int[o.Bptt * o.BatchSize], targets = new int[o.Bptt * o.BatchSize];
-        int[][] plan = [.. Enumerable.Range(0, streams.Chunks).Select(k => new[] { k })];
-        EpochLoop.Run(network.Parameters, settings, [], random, rows =>
-        {
-            int chunk = rows[0], steps = streams.Steps(chunk), n = steps * o.BatchSize;
-            if (chunk != next)
-            {
-                state.Clear();
-            }
-
-            streams.Fill(chunk, inputs, targets);
-            double loss = network.Forward(inputs.AsSpan(0, n), steps, state, targets.AsSpan(0, n), training: true);
-            network.Backward();
-            next = chunk + 1;
-            return new BatchLoss(loss * n, n, n);
-        },
+            [random, .. network.RandomStreams], o.Checkpoint, o.MaxSkippedBatches, o.CancellationToken, history, DataParallel: o.DataParallelGroup);
+        var step = new ChunkStep(network, streams, o.DataParallelGroup);
+        int[][] plan = streams.Plan();
+        EpochLoop.Run(network.Parameters, settings, [], random, step.Train,
         valid is null ? null : () =>
         {
-            next = -1; // scoring uses the network's buffers, not the training state; the next epoch starts from zeros anyway
+            step.Restart(); // scoring uses the network's buffers, not the training state; the next epoch starts from zeros anyway
             return (LanguageModelMetrics.Score(network, valid).CrossEntropy, null);
         },
         progress, control, () => plan);
