@@ -314,7 +314,7 @@ public sealed class Attention
                 TensorPrimitives.Add(queryRow, pm.Slice(((s * b) + bi) * a, a), block.Slice(s * a, a));
             }
 
-            TensorPrimitives.Tanh(block, block);
+            Activations.Tanh(block, block);
             for (int s = 0; s < len; s++)
             {
                 scores[(row * ts) + s] = TensorPrimitives.Dot(block.Slice(s * a, a), v);
@@ -332,7 +332,7 @@ public sealed class Attention
             Span<float> real = weights.Slice(row * ts, len);
             float max = TensorPrimitives.Max(real);
             TensorPrimitives.Subtract(real, max, real);
-            TensorPrimitives.Exp(real, real);
+            Activations.Exp(real, real);
             TensorPrimitives.Divide(real, TensorPrimitives.Sum(real), real);
             weights.Slice((row * ts) + len, ts - len).Clear();
         }

@@ -35,12 +35,12 @@ internal sealed class GruLayer(ParameterStore store, int inputSize, int hiddenSi
             TensorPrimitives.Add(hgRow, bHh, hgRow);
             Span<float> rz = a[..(2 * h)];
             TensorPrimitives.Add(rz, hgRow[..(2 * h)], rz);
-            TensorPrimitives.Sigmoid(rz, rz);
+            Activations.Sigmoid(rz, rz);
             Span<float> hn = _hn.AsSpan(at + (r * h), h);
             hgRow.Slice(2 * h, h).CopyTo(hn);
             Span<float> n = a.Slice(2 * h, h);
             TensorPrimitives.MultiplyAdd(a[..h], hn, n, n);
-            TensorPrimitives.Tanh(n, n);
+            Activations.Tanh(n, n);
             Span<float> hOut = Hs.AsSpan(at + (r * h), h);
             TensorPrimitives.Subtract(HPrev.AsSpan(at + (r * h), h), n, hOut);
             TensorPrimitives.MultiplyAdd(a.Slice(h, h), hOut, n, hOut);

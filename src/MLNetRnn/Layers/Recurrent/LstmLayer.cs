@@ -47,14 +47,14 @@ internal sealed class LstmLayer(ParameterStore store, int inputSize, int hiddenS
         for (int r = lo; r < hi; r++)
         {
             Span<float> a = gates.Slice((r - lo) * gh, gh);
-            TensorPrimitives.Sigmoid(a[..(2 * h)], a[..(2 * h)]);
-            TensorPrimitives.Tanh(a.Slice(2 * h, h), a.Slice(2 * h, h));
-            TensorPrimitives.Sigmoid(a.Slice(3 * h, h), a.Slice(3 * h, h));
+            Activations.Sigmoid(a[..(2 * h)], a[..(2 * h)]);
+            Activations.Tanh(a.Slice(2 * h, h), a.Slice(2 * h, h));
+            Activations.Sigmoid(a.Slice(3 * h, h), a.Slice(3 * h, h));
             Span<float> c = _c.AsSpan(at + (r * h), h);
             Span<float> tc = _tanhC.AsSpan(at + (r * h), h);
             TensorPrimitives.Multiply(a.Slice(h, h), cPrev.Slice(r * h, h), c);
             TensorPrimitives.MultiplyAdd(a[..h], a.Slice(2 * h, h), c, c);
-            TensorPrimitives.Tanh(c, tc);
+            Activations.Tanh(c, tc);
             TensorPrimitives.Multiply(a.Slice(3 * h, h), tc, Hs.AsSpan(at + (r * h), h));
         }
     }

@@ -17,7 +17,7 @@ internal sealed class SimpleRnnLayer(ParameterStore store, int inputSize, int hi
         int n = (hi - lo) * HiddenSize, at = (Start[t] + lo) * HiddenSize;
         Span<float> pre = Xg.AsSpan(at, n);
         TensorPrimitives.Add(pre, Hg.AsSpan(lo * HiddenSize, n), pre);
-        TensorPrimitives.Tanh(pre, Hs.AsSpan(at, n));
+        Activations.Tanh(pre, Hs.AsSpan(at, n));
     }
 
     protected override void StepBackward(int t, int lo, int hi, int fromPrev, int stillAlive, ReadOnlySpan<float> dh,

@@ -291,7 +291,7 @@ internal sealed partial class Seq2SeqNetwork : IStepDecoder
         Buffers.Ensure(ref output, b * ld * hd);
         Span<float> o = output.AsSpan(0, b * ld * hd);
         bridge.Forward(_summary.AsSpan(0, b * MemorySize), b, o);
-        TensorPrimitives.Tanh(o, o);
+        Activations.Tanh(o, o);
         for (int row = 0; row < b; row++)
         {
             for (int l = 0; l < ld; l++)
@@ -352,7 +352,7 @@ internal sealed partial class Seq2SeqNetwork : IStepDecoder
         Buffers.Ensure(ref _combinedPreDropout, rows * hc);
         Span<float> combined = _combined.AsSpan(0, rows * hc);
         _combine.Forward(combIn, rows, combined);
-        TensorPrimitives.Tanh(combined, combined);
+        Activations.Tanh(combined, combined);
         combined.CopyTo(_combinedPreDropout);
         return combined;
     }
