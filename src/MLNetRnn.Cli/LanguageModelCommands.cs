@@ -21,6 +21,9 @@ namespace MLNetRnn.Cli;
 /// </remarks>
 internal static class LanguageModelCommands
 {
+    /// <summary>The task name <c>inspect --json</c> and <c>export</c>'s <c>config.json</c> give a language model.</summary>
+    public const string TaskName = "LanguageModel";
+
     /// <summary>The <c>train lm</c> subcommand.</summary>
     public static Command CreateTrain()
     {
@@ -107,7 +110,7 @@ internal static class LanguageModelCommands
         {
             JsonOut.Line(new
             {
-                path = Path.GetFullPath(path), task = "LanguageModel", graph = LanguageModelFile.GraphEntry, architecture = a,
+                path = Path.GetFullPath(path), task = TaskName, graph = LanguageModelFile.GraphEntry, architecture = a,
                 level = model.Level == TokenLevel.Character ? "char" : "word", lineMode = model.LineMode, lowerCase = model.LowerCase,
                 vocabulary = model.Vocabulary.Count, parameters = model.ParameterCount, tensors,
             });

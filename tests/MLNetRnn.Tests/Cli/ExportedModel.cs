@@ -35,6 +35,36 @@ internal static class ExportedModel
         return all[4..];
     }
 
+    /// <summary>
+    /// Reads an exported list (vocab.txt, labels.txt, …): one token per line, every line ended by a line feed, with
+    /// <c>\\</c>, <c>\n</c> and <c>\r</c> standing for a backslash, a line feed and a carriage return.
+    /// </summary>
+    public static string[] ReadList(string path)
+    {
+        string text = File.ReadAllText(path);
+        Assert.EndsWith("\n", text, StringComparison.Ordinal);
+        var tokens = new List<string>();
+        foreach (string line in text[..^1].Split('\n'))
+        {
+            var token = new System.Text.StringBuilder();
+            for (int i = 0; i < line.Length; i++)
+            {
+                if (line[i] != '\\')
+                {
+                    token.Append(line[i]);
+                    continue;
+                }
+
+                Assert.True(i + 1 < line.Length, $"'{line}' ends in a lone backslash");
+                token.Append(line[++i] switch { '\\' => '\\', 'n' => '\n', 'r' => '\r', char c => throw new InvalidDataException($"'{line}' has the unknown escape \\{c}") });
+            }
+
+            tokens.Add(token.ToString());
+        }
+
+        return [.. tokens];
+    }
+
     /// <summary>Asserts that weights.npz holds exactly the store's tensors (names, shapes, values).</summary>
     public static void AssertWeightsEqual(ParameterStore expected, string npzPath)
     {

@@ -8,9 +8,12 @@ namespace MLNetRnn.Tests.TestSupport;
 internal static class OnnxRunner
 {
     /// <summary>Runs the model on named inputs and returns every output as a dense tensor of its type.</summary>
-    public static Dictionary<string, object> Run(OnnxModel model, params (string Name, object Tensor)[] inputs)
+    public static Dictionary<string, object> Run(OnnxModel model, params (string Name, object Tensor)[] inputs) => Run(model.ToBytes(), inputs);
+
+    /// <summary>Runs a serialized model (for example an exported <c>model.onnx</c>, its bytes as they are on disk) on named inputs.</summary>
+    public static Dictionary<string, object> Run(byte[] model, params (string Name, object Tensor)[] inputs)
     {
-        using var session = new InferenceSession(model.ToBytes());
+        using var session = new InferenceSession(model);
         var values = inputs.Select(i => i.Tensor switch
         {
             DenseTensor<float> f => NamedOnnxValue.CreateFromTensor(i.Name, f),

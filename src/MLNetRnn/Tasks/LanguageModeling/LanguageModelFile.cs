@@ -56,7 +56,12 @@ internal static class LanguageModelFile
     /// <summary>Reads and checks the file and returns its graph.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">It is not a sound zip, does not match its seal, lacks <c>model.onnx</c>, has other entries, or the graph is not a language model.</exception>
-    public static OnnxModel Read(string path)
+    public static OnnxModel Read(string path) => ReadStored(path).Graph;
+
+    /// <summary>Reads and checks the file as <see cref="Read"/> does and also returns the <c>model.onnx</c> entry's bytes as stored (for export).</summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">It is not a sound zip, does not match its seal, lacks <c>model.onnx</c>, has other entries, or the graph is not a language model.</exception>
+    public static (OnnxModel Graph, byte[] Bytes) ReadStored(string path)
     {
         if (!File.Exists(path))
         {
@@ -75,9 +80,10 @@ internal static class LanguageModelFile
                 throw new InvalidDataException($"it has an entry '{OnnxTensor.Shown(other.FullName)}' that a language-model file never holds");
             }
 
-            var model = OnnxModel.Parse(zip.ReadAllBytes(graph));
+            byte[] bytes = zip.ReadAllBytes(graph);
+            var model = OnnxModel.Parse(bytes);
             OnnxModelCheck.Kind(model, OnnxMetadata.LanguageModelKind);
-            return model;
+            return (model, bytes);
         }
         catch (InvalidDataException e)
         {

@@ -1,5 +1,6 @@
 using MLNetRnn.SequenceToSequence;
 using MLNetRnn.Text;
+using MLNetRnn.Transforms;
 
 namespace MLNetRnn.LanguageModeling;
 
@@ -14,10 +15,13 @@ namespace MLNetRnn.LanguageModeling;
 /// <param name="LowerCase">Whether text is lower-cased before it is split.</param>
 internal sealed record LanguageModelText(TokenLevel Level, bool LineMode, bool LowerCase)
 {
-    /// <summary>The tokenizer of <see cref="Level"/>.</summary>
-    public ITokenizer Tokenizer() => Level == TokenLevel.Character
-        ? new CharacterTokenizer(LowerCase, keepWhitespace: true)
-        : new WordTokenizer(new WordTokenizerOptions { LowerCase = LowerCase, KeepPunctuation = true });
+    /// <summary>The tokenizer settings of <see cref="Level"/> (written to <c>tokenizer.json</c> by export): characters with whitespace kept, or words with punctuation kept; no token limit.</summary>
+    public TokenizerSettings Tokenization() => Level == TokenLevel.Character
+        ? TokenizerSettings.Create(TokenizerSettings.Characters, LowerCase, keepPunctuation: false, keepWhitespace: true, int.MaxValue)
+        : TokenizerSettings.Create(TokenizerSettings.Words, LowerCase, keepPunctuation: true, keepWhitespace: false, int.MaxValue);
+
+    /// <summary>The tokenizer of <see cref="Tokenization"/>.</summary>
+    public ITokenizer Tokenizer() => Tokenization().CreateTokenizer();
 
     /// <summary>The text's tokens as documents: one per non-empty line in line mode, else the whole text.</summary>
     public IEnumerable<string[]> Documents(string text)
