@@ -117,6 +117,54 @@ public sealed class Seq2SeqDecodingTests
         Assert.Equal(b + (copies * targets.Sum(t => t.Length)), compared);
     }
 
+    // 4 sources × 5 rows = 20: the step runs as two halves of rows on weights read as they are; 8 × 5 = 40: on weights
+    // packed for the session. Parents shuffle rows across the halves at every step.
+    [Theory]
+    [InlineData(AttentionScore.General, RecurrentCellType.Lstm, 2, 4)]
+    [InlineData(AttentionScore.General, RecurrentCellType.Lstm, 2, 8)]
+    [InlineData(AttentionScore.Additive, RecurrentCellType.Gru, 1, 8)]
+    [InlineData(null, RecurrentCellType.SimpleRnn, 2, 8)]
+    public void DecodeStep_TwoThreadsGiveTheSameBitsAsOne(AttentionScore? attention, RecurrentCellType cell, int decoderLayers, int sentences)
+    {
+        const int copies = 5, steps = 6;
+        var architecture = new Seq2SeqArchitecture(SourceVocabulary, TargetVocabulary, cell, cell, 6, 24, 1, true, 48, decoderLayers, attention, 0f, false);
+        int[][] sources = [.. Enumerable.Range(0, sentences).Select(j => Enumerable.Range(0, 1 + (j * 3 % 7)).Select(i => 2 + ((i + j) % 9)).ToArray())];
+        int rows = sentences * copies, v = TargetVocabulary;
+        float[] Run(int threads)
+        {
+            int saved = EngineThreads.Count;
+            EngineThreads.Count = threads;
+            try
+            {
+                var network = new Seq2SeqNetwork(architecture, new SeededRandom(20241130));
+                var random = new Random(5);
+                network.StartDecoding(sources, [.. Enumerable.Range(0, sentences)], copies);
+                int width = attention is null ? 0 : network.MemorySteps;
+                var all = new List<float>();
+                int previous = rows;
+                for (int t = 0; t < steps; t++)
+                {
+                    int[] parents = [.. Enumerable.Range(0, rows).Select(_ => random.Next(previous))];
+                    int[] tokens = [.. Enumerable.Range(0, rows).Select(_ => random.Next(3, v))];
+                    var logP = new float[rows * v];
+                    var weights = new float[rows * width];
+                    network.DecodeStep(parents, tokens, logP, weights);
+                    all.AddRange(logP);
+                    all.AddRange(weights);
+                    previous = rows;
+                }
+
+                return [.. all];
+            }
+            finally
+            {
+                EngineThreads.Count = saved;
+            }
+        }
+
+        Assert.Equal(Run(1), Run(2)); // bitwise: float equality, no tolerance
+    }
+
     [Fact]
     public void DecodeStep_RefusesAParentBeyondThePreviousStepsRows_AndMoreRowsThanPrepared()
     {

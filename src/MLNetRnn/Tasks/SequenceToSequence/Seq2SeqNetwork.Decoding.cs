@@ -54,18 +54,11 @@ internal sealed partial class Seq2SeqNetwork : ITwoPartWork
     private DecoderLayerWeights[] LayerWeights => _layerWeights ??= [.. Enumerable.Range(0, Architecture.DecoderLayers).Select(l => new DecoderLayerWeights(
         Parameters[$"decoder.rnn.weight_ih_l{l}"], Parameters[$"decoder.rnn.weight_hh_l{l}"], Parameters[$"decoder.rnn.bias_ih_l{l}"], Parameters[$"decoder.rnn.bias_hh_l{l}"]))];
 
-    // The row-wise work of a step runs as two parts of rows (TwoWay) when the step has enough rows: which work, for how
-    // many rows, and of which layer. The split depends on R only, so results do not depend on the thread count.
+    // A step of this many rows or more runs as two halves of rows (TwoWay); the split depends on R only, so results do not
+    // depend on the thread count. The step's parents and tokens (R) and the previous step's row count, for the parts.
     private const int MinRowsToSplit = 16;
-    private RowWork _rowWork;
-    private int _workRows, _workLayer;
-
-    private enum RowWork
-    {
-        Cell,
-        Attention,
-        LogSoftmax,
-    }
+    private int[] _stepParents = [], _stepTokens = [];
+    private int _stepFrom;
 
     /// <summary>Gets the source length (the longest) of the sentences being decoded.</summary>
     public int MemorySteps => _memorySteps;
@@ -168,15 +161,23 @@ internal sealed partial class Seq2SeqNetwork : ITwoPartWork
     /// continues row <c>parents[k]</c> of the previous step (its state and source) and reads <c>tokens[k]</c>. Writes
     /// log-probabilities (R, Vt) and, when asked, attention weights (R, Ts); the step's rows are the next step's parents.
     /// </summary>
+    /// <remarks>
+    /// A row's step reads only its own inputs, so a step of <see cref="MinRowsToSplit"/> rows or more runs as two halves of
+    /// rows, each through the whole step — the states' gather, every layer's products and cell, attention, the combine
+    /// layer, the head and the log-softmax — on two threads when the engine has them: one fork and join per step, and no
+    /// part of the step left to one thread. The halves depend on R only, so the bits do not depend on the thread count.
+    /// </remarks>
     public void DecodeStep(ReadOnlySpan<int> parents, ReadOnlySpan<int> tokens, Span<float> logProbs, Span<float> attention)
     {
-        int before = _decodeRows, r = parents.Length, hd = Architecture.DecoderHiddenSize, ld = Architecture.DecoderLayers, v = Architecture.TargetVocabularySize;
+        int before = _decodeRows, r = parents.Length, v = Architecture.TargetVocabularySize;
         if (r > _rowCapacity || tokens.Length != r)
         {
             throw new ArgumentException($"A step of {r} parents and {tokens.Length} tokens: both must have the same length, at most the {_rowCapacity} rows StartDecoding made.",
                 nameof(parents));
         }
 
+        Buffers.Ensure(ref _stepParents, r);
+        Buffers.Ensure(ref _stepTokens, r);
         for (int k = 0; k < r; k++)
         {
             if ((uint)parents[k] >= (uint)before)
@@ -190,81 +191,127 @@ internal sealed partial class Seq2SeqNetwork : ITwoPartWork
             }
 
             _nextRowSource[k] = _rowSource[parents[k]];
+            (_stepParents[k], _stepTokens[k]) = (parents[k], tokens[k]);
         }
 
         (_rowSource, _nextRowSource) = (_nextRowSource, _rowSource);
-        for (int l = 0; l < ld; l++)
-        {
-            for (int k = 0; k < r; k++)
-            {
-                _stateH.AsSpan(((l * before) + parents[k]) * hd, hd).CopyTo(_nextH.AsSpan(((l * r) + k) * hd, hd));
-                _stateC.AsSpan(((l * before) + parents[k]) * hd, hd).CopyTo(_nextC.AsSpan(((l * r) + k) * hd, hd));
-            }
-        }
-
-        _decodeRows = r;
+        (_stepFrom, _decodeRows) = (before, r);
         FillTokenGates(tokens);
-        Span<float> query = default;
-        for (int l = 0; l < ld; l++)
-        {
-            // _nextH/_nextC hold each row's state before the step; they are overwritten with the state after it.
-            query = CellStep(l, r, tokens, query);
-        }
-
-        // query = the top layer's new hidden states (R, Hd); the step's states become the rows' states.
-        (_stateH, _nextH) = (_nextH, _stateH);
-        (_stateC, _nextC) = (_nextC, _stateC);
-        query = _stateH.AsSpan((ld - 1) * r * hd, r * hd);
-
-        Span<float> combined = CombineStep(query, r, attention);
-        Buffers.Ensure(ref _stepLogits, r * v);
-        int hc = CombinedSize;
-        Product(combined, r, hc, _head.Weight.Value, hc, v, Packed(_packedHead), 0f, _stepLogits.AsSpan(0, r * v)); // the bias is added per row below
-        RunRows(RowWork.LogSoftmax, r, 0);
-        _stepLogits.AsSpan(0, r * v).CopyTo(logProbs);
-    }
-
-    /// <summary>Runs row-wise work over rows [0, R): as two parts of rows when R is large enough (on two threads when the engine has them).</summary>
-    private void RunRows(RowWork work, int rows, int layer)
-    {
-        (_rowWork, _workRows, _workLayer) = (work, rows, layer);
-        if (rows >= MinRowsToSplit)
+        EnsureStepBuffers(r);
+        if (r >= MinRowsToSplit)
         {
             TwoWay.Run(this);
         }
         else
         {
-            Rows(0, 0, rows);
+            StepRows(0, 0, r, split: true);
+        }
+
+        // The step's states become the rows' states.
+        (_stateH, _nextH) = (_nextH, _stateH);
+        (_stateC, _nextC) = (_nextC, _stateC);
+        _stepLogits.AsSpan(0, r * v).CopyTo(logProbs);
+        if (!attention.IsEmpty && _attention is not null)
+        {
+            _stepWeights.AsSpan(0, r * _memorySteps).CopyTo(attention);
         }
     }
 
     void ITwoPartWork.Execute(int part)
     {
-        int mid = _workRows / 2;
+        int mid = _decodeRows / 2;
         if (part == 0)
         {
-            Rows(0, 0, mid);
+            StepRows(0, 0, mid, split: false);
         }
         else
         {
-            Rows(1, mid, _workRows);
+            StepRows(1, mid, _decodeRows, split: false);
         }
     }
 
-    private void Rows(int part, int lo, int hi)
+    /// <summary>Sizes the step's buffers for R rows before the parts write them.</summary>
+    private void EnsureStepBuffers(int r)
     {
-        switch (_rowWork)
+        int gh = Gates * Architecture.DecoderHiddenSize;
+        Buffers.Ensure(ref _gates, r * gh);
+        if (Architecture.DecoderCell == RecurrentCellType.Gru)
         {
-            case RowWork.Cell:
-                CellRows(_workLayer, _workRows, lo, hi);
-                break;
-            case RowWork.Attention:
-                AttentionRows(part, lo, hi);
-                break;
-            default:
-                LogSoftmaxRows(part, lo, hi);
-                break;
+            Buffers.Ensure(ref _hiddenGates, r * gh);
         }
+
+        if (_combine is not null)
+        {
+            Buffers.Ensure(ref _stepCombined, r * CombinedSize);
+        }
+
+        if (_attention is not null)
+        {
+            Buffers.Ensure(ref _stepWeights, r * _memorySteps);
+            if (_attention.Score == AttentionScore.Additive)
+            {
+                Buffers.Ensure(ref _queryProjection, r * _attention.V!.Length);
+            }
+        }
+
+        Buffers.Ensure(ref _stepLogits, r * Architecture.TargetVocabularySize);
+    }
+
+    /// <summary>
+    /// The whole step for rows [lo, hi) of this step's R rows: their states gathered from their parents into
+    /// <c>_nextH</c>/<c>_nextC</c> and advanced through every layer, then attention, the combine layer, the head and the
+    /// log-softmax into <c>_stepLogits</c>. <paramref name="split"/>: whether a product may run as two column halves
+    /// (false inside a part of a split step).
+    /// </summary>
+    private void StepRows(int part, int lo, int hi, bool split)
+    {
+        int r = _decodeRows, before = _stepFrom, n = hi - lo, hd = Architecture.DecoderHiddenSize, ld = Architecture.DecoderLayers, gh = Gates * hd;
+        for (int l = 0; l < ld; l++)
+        {
+            for (int k = lo; k < hi; k++)
+            {
+                _stateH.AsSpan(((l * before) + _stepParents[k]) * hd, hd).CopyTo(_nextH.AsSpan(((l * r) + k) * hd, hd));
+                _stateC.AsSpan(((l * before) + _stepParents[k]) * hd, hd).CopyTo(_nextC.AsSpan(((l * r) + k) * hd, hd));
+            }
+        }
+
+        Span<float> gates = _gates.AsSpan(lo * gh, n * gh);
+        for (int l = 0; l < ld; l++)
+        {
+            // _nextH/_nextC hold each row's state before the step; they are overwritten with the state after it.
+            Span<float> h = _nextH.AsSpan(((l * r) + lo) * hd, n * hd);
+            if (l == 0)
+            {
+                for (int k = lo; k < hi; k++)
+                {
+                    _tokenGates.AsSpan(_stepTokens[k] * gh, gh).CopyTo(_gates.AsSpan(k * gh, gh));
+                }
+            }
+            else
+            {
+                InputGates(l, _nextH.AsSpan((((l - 1) * r) + lo) * hd, n * hd), n, gates, split);
+            }
+
+            ReadOnlySpan<float> whh = LayerWeights[l].WeightHh.Value;
+            if (Architecture.DecoderCell == RecurrentCellType.Gru)
+            {
+                // hg = h W_hhᵀ + b_hh, kept apart from the input gates (n reads r ⊙ hg_n)
+                Product(h, n, hd, whh, hd, gh, Packed(_packedHh[l]), 0f, _hiddenGates.AsSpan(lo * gh, n * gh), split);
+            }
+            else
+            {
+                Product(h, n, hd, whh, hd, gh, Packed(_packedHh[l]), 1f, gates, split); // gates += h W_hhᵀ
+            }
+
+            CellRows(l, r, lo, hi);
+        }
+
+        // The query: the top layer's new hidden states of these rows.
+        ReadOnlySpan<float> query = _nextH.AsSpan((((ld - 1) * r) + lo) * hd, n * hd);
+        ReadOnlySpan<float> combined = CombineRows(part, query, lo, hi, split);
+        int width = combined.Length / n, v = Architecture.TargetVocabularySize;
+        Product(combined, n, width, _head.Weight.Value, width, v, Packed(_packedHead), 0f, _stepLogits.AsSpan(lo * v, n * v), split); // the bias is added per row below
+        LogSoftmaxRows(part, lo, hi);
     }
 
     /// <summary>
@@ -281,7 +328,7 @@ internal sealed partial class Seq2SeqNetwork : ITwoPartWork
             Span<float> row = _stepLogits.AsSpan(k * v, v);
             TensorPrimitives.Add(row, bias, row);
             TensorPrimitives.Subtract(row, TensorPrimitives.Max(row), row);
-            TensorPrimitives.Exp(row, exp);
+            Activations.Exp(row, exp);
             TensorPrimitives.Subtract(row, MathF.Log(TensorPrimitives.Sum(exp)), row);
             row[0] = float.NegativeInfinity; // <PAD> and <BOS> are never outputs
             row[2] = float.NegativeInfinity;
@@ -325,16 +372,20 @@ internal sealed partial class Seq2SeqNetwork : ITwoPartWork
     /// <summary>The packed weights of one product when this session uses packed weights, else null (the weights are read as they are).</summary>
     private PackedMatrix? Packed(PackedMatrix? weights) => _usePacked ? weights : null;
 
-    /// <summary>y (rows, N) = x (rows, K) · Wᵀ + beta · y for W (N, K) with row stride <paramref name="ldw"/>: packed when this session packed it.</summary>
-    private static void Product(ReadOnlySpan<float> x, int rows, int k, ReadOnlySpan<float> w, int ldw, int n, PackedMatrix? packed, float beta, Span<float> y)
+    /// <summary>
+    /// y (rows, N) = x (rows, K) · Wᵀ + beta · y for W (N, K) with row stride <paramref name="ldw"/>: packed when this session
+    /// packed it; <paramref name="split"/>: whether a large product may run as two column halves.
+    /// </summary>
+    private static void Product(ReadOnlySpan<float> x, int rows, int k, ReadOnlySpan<float> w, int ldw, int n, PackedMatrix? packed, float beta, Span<float> y,
+        bool split)
     {
         if (packed is not null)
         {
-            Gemm.MultiplyPacked(rows, 1f, x, k, packed, beta, y, n);
+            Gemm.MultiplyPacked(rows, 1f, x, k, packed, beta, y, n, split);
         }
         else
         {
-            Gemm.Multiply(false, true, rows, n, k, 1f, x, k, w, ldw, beta, y, n);
+            Gemm.MultiplyCore(false, true, rows, n, k, 1f, x, k, w, ldw, beta, y, n, split);
         }
     }
 
@@ -360,7 +411,7 @@ internal sealed partial class Seq2SeqNetwork : ITwoPartWork
         Buffers.Ensure(ref _tokenScratch, n * (e + gh));
         Span<float> embedded = _tokenScratch.AsSpan(0, n * e), gates = _tokenScratch.AsSpan(n * e, n * gh);
         _targetEmbedding.Forward(_newTokens.AsSpan(0, n), embedded);
-        InputGates(0, embedded, n, gates);
+        InputGates(0, embedded, n, gates, split: true);
         for (int i = 0; i < n; i++)
         {
             gates.Slice(i * gh, gh).CopyTo(_tokenGates.AsSpan(_newTokens[i] * gh, gh));
@@ -368,11 +419,11 @@ internal sealed partial class Seq2SeqNetwork : ITwoPartWork
     }
 
     /// <summary>Input gates of decoder layer <paramref name="layer"/>: <c>x W_ihᵀ + b_ih</c>, plus <c>b_hh</c> where it is not kept apart (all but GRU).</summary>
-    private void InputGates(int layer, ReadOnlySpan<float> x, int rows, Span<float> gates)
+    private void InputGates(int layer, ReadOnlySpan<float> x, int rows, Span<float> gates, bool split)
     {
         var weights = LayerWeights[layer];
         int gh = Gates * Architecture.DecoderHiddenSize, width = x.Length / rows;
-        Product(x, rows, width, weights.WeightIh.Value, width, gh, layer > 0 ? Packed(_packedIh[layer]) : null, 0f, gates);
+        Product(x, rows, width, weights.WeightIh.Value, width, gh, layer > 0 ? Packed(_packedIh[layer]) : null, 0f, gates, split);
         ReadOnlySpan<float> biasIh = weights.BiasIh.Value, biasHh = weights.BiasHh.Value;
         for (int i = 0; i < rows; i++)
         {
@@ -383,44 +434,6 @@ internal sealed partial class Seq2SeqNetwork : ITwoPartWork
                 TensorPrimitives.Add(row, biasHh, row);
             }
         }
-    }
-
-    /// <summary>
-    /// One step of decoder layer <paramref name="layer"/> over R rows: reads the state before the step from
-    /// <c>_nextH</c>/<c>_nextC</c> and overwrites it with the state after; returns the layer's output (its new h).
-    /// </summary>
-    private Span<float> CellStep(int layer, int r, ReadOnlySpan<int> tokens, ReadOnlySpan<float> below)
-    {
-        int hd = Architecture.DecoderHiddenSize, g = Gates, gh = g * hd;
-        Buffers.Ensure(ref _gates, r * gh);
-        Span<float> gates = _gates.AsSpan(0, r * gh);
-        if (layer == 0)
-        {
-            for (int k = 0; k < r; k++)
-            {
-                _tokenGates.AsSpan(tokens[k] * gh, gh).CopyTo(gates.Slice(k * gh, gh));
-            }
-        }
-        else
-        {
-            InputGates(layer, below, r, gates);
-        }
-
-        Span<float> h = _nextH.AsSpan(layer * r * hd, r * hd);
-        ReadOnlySpan<float> whh = LayerWeights[layer].WeightHh.Value;
-        if (Architecture.DecoderCell == RecurrentCellType.Gru)
-        {
-            // hg = h W_hhᵀ + b_hh, kept apart from the input gates (n reads r ⊙ hg_n)
-            Buffers.Ensure(ref _hiddenGates, r * gh);
-            Product(h, r, hd, whh, hd, gh, Packed(_packedHh[layer]), 0f, _hiddenGates.AsSpan(0, r * gh));
-        }
-        else
-        {
-            Product(h, r, hd, whh, hd, gh, Packed(_packedHh[layer]), 1f, gates); // gates += h W_hhᵀ
-        }
-
-        RunRows(RowWork.Cell, r, layer);
-        return h;
     }
 
     /// <summary>The cell's activations and state update for rows [lo, hi) of layer <paramref name="layer"/>, from the gates in <c>_gates</c>.</summary>
@@ -436,12 +449,12 @@ internal sealed partial class Seq2SeqNetwork : ITwoPartWork
                 {
                     Span<float> row = gates.Slice(k * gh, gh), ck = c.Slice(k * hd, hd), hk = h.Slice(k * hd, hd);
                     Span<float> i = row[..hd], f = row.Slice(hd, hd), gg = row.Slice(2 * hd, hd), o = row.Slice(3 * hd, hd);
-                    TensorPrimitives.Sigmoid(row[..(2 * hd)], row[..(2 * hd)]);
-                    TensorPrimitives.Tanh(gg, gg);
-                    TensorPrimitives.Sigmoid(o, o);
+                    Activations.Sigmoid(row[..(2 * hd)], row[..(2 * hd)]);
+                    Activations.Tanh(gg, gg);
+                    Activations.Sigmoid(o, o);
                     TensorPrimitives.Multiply(f, ck, ck);
                     TensorPrimitives.MultiplyAdd(i, gg, ck, ck);
-                    TensorPrimitives.Tanh(ck, hk);
+                    Activations.Tanh(ck, hk);
                     TensorPrimitives.Multiply(o, hk, hk);
                 }
 
@@ -455,9 +468,9 @@ internal sealed partial class Seq2SeqNetwork : ITwoPartWork
                     TensorPrimitives.Add(hrow, bhh, hrow);
                     Span<float> rz = row[..(2 * hd)], n = row.Slice(2 * hd, hd);
                     TensorPrimitives.Add(rz, hrow[..(2 * hd)], rz);
-                    TensorPrimitives.Sigmoid(rz, rz);
+                    Activations.Sigmoid(rz, rz);
                     TensorPrimitives.MultiplyAdd(rz[..hd], hrow.Slice(2 * hd, hd), n, n);
-                    TensorPrimitives.Tanh(n, n);
+                    Activations.Tanh(n, n);
                     TensorPrimitives.Subtract(hk, n, hk);
                     TensorPrimitives.MultiplyAdd(rz.Slice(hd, hd), hk, n, hk);
                 }
@@ -465,69 +478,67 @@ internal sealed partial class Seq2SeqNetwork : ITwoPartWork
                 break;
             default:
                 // h' = tanh(x W_ihᵀ + b + h W_hhᵀ)
-                TensorPrimitives.Tanh(gates[(lo * gh)..(hi * gh)], h[(lo * hd)..(hi * hd)]);
+                Activations.Tanh(gates[(lo * gh)..(hi * gh)], h[(lo * hd)..(hi * hd)]);
                 break;
         }
     }
 
-    /// <summary>Attention over each row's source and the combine layer (when there is one); writes the attention weights when asked.</summary>
-    private Span<float> CombineStep(ReadOnlySpan<float> query, int r, Span<float> attention)
+    /// <summary>
+    /// Attention over each row's source and the combine layer (when there is one) for rows [lo, hi) of the step, from their
+    /// query (the top layer's new h); returns these rows' input to the head (combined, or the query without a combine layer).
+    /// </summary>
+    private ReadOnlySpan<float> CombineRows(int part, ReadOnlySpan<float> query, int lo, int hi, bool split)
     {
-        int hd = Architecture.DecoderHiddenSize;
         if (_combine is null)
         {
-            return _stateH.AsSpan((Architecture.DecoderLayers - 1) * r * hd, r * hd);
+            return query;
         }
 
-        int hc = CombinedSize;
-        Buffers.Ensure(ref _stepCombined, r * hc);
-        Span<float> combined = _stepCombined.AsSpan(0, r * hc);
+        int hd = Architecture.DecoderHiddenSize, hc = CombinedSize, n = hi - lo;
+        Span<float> combined = _stepCombined.AsSpan(lo * hc, n * hc);
         if (_attention is null)
         {
-            _combine.Forward(query, r, combined);
-            TensorPrimitives.Tanh(combined, combined);
+            ReadOnlySpan<float> bias = _combine.Bias.Value;
+            for (int k = 0; k < n; k++)
+            {
+                bias.CopyTo(combined.Slice(k * hc, hc));
+            }
+
+            Product(query, n, hd, _combine.Weight.Value, hd, hc, null, 1f, combined, split);
+            Activations.Tanh(combined, combined);
             return combined;
         }
 
-        // The decoder's share: h W_c,decᵀ + b_c, W_c,dec = the last Hd columns of W_c (Hc, M + Hd).
-        int m = MemorySize, ts = _memorySteps;
-        Product(query, r, hd, _combine.Weight.Value[m..], m + hd, hc, Packed(_packedCombine), 0f, combined);
-        Buffers.Ensure(ref _stepWeights, r * ts);
+        // The decoder's share: h W_c,decᵀ, W_c,dec = the last Hd columns of W_c (Hc, M + Hd); the rest per row below.
+        int m = MemorySize;
+        Product(query, n, hd, _combine.Weight.Value[m..], m + hd, hc, Packed(_packedCombine), 0f, combined, split);
         if (_attention.Score == AttentionScore.Additive)
         {
-            // W_q q (R, A), one product for all rows
+            // W_q q (rows, A), one product for these rows
             int a = _attention.V!.Length;
-            Buffers.Ensure(ref _queryProjection, r * a);
-            Product(query, r, hd, _attention.QueryWeight!.Value, hd, a, Packed(_packedQuery), 0f, _queryProjection.AsSpan(0, r * a));
+            Product(query, n, hd, _attention.QueryWeight!.Value, hd, a, Packed(_packedQuery), 0f, _queryProjection.AsSpan(lo * a, n * a), split);
         }
 
-        RunRows(RowWork.Attention, r, 0);
-        TensorPrimitives.Tanh(combined, combined);
-        if (!attention.IsEmpty)
-        {
-            _stepWeights.AsSpan(0, r * ts).CopyTo(attention);
-        }
-
+        AttentionRows(part, query, lo, hi);
         return combined;
     }
 
     /// <summary>
-    /// For rows [lo, hi): the scores over the row's source, their masked softmax (the attention weights, 0 on padding),
-    /// and the combine layer's pre-activation <c>Σₛ αₛ (W_c,ctx mₛ) + b_c</c> added to the decoder's share.
+    /// For rows [lo, hi) with their queries: the scores over the row's source, their masked softmax (the attention weights,
+    /// 0 on padding), and the combined row <c>tanh(Σₛ αₛ (W_c,ctx mₛ) + b_c + the decoder's share)</c>.
     /// </summary>
-    private void AttentionRows(int part, int lo, int hi)
+    private void AttentionRows(int part, ReadOnlySpan<float> query, int lo, int hi)
     {
-        int hd = Architecture.DecoderHiddenSize, hc = CombinedSize, ts = _memorySteps, r = _decodeRows;
-        ReadOnlySpan<float> query = _stateH.AsSpan((Architecture.DecoderLayers - 1) * r * hd, r * hd), bias = _combine!.Bias.Value;
-        Span<float> weights = _stepWeights.AsSpan(0, r * ts), combined = _stepCombined.AsSpan(0, r * hc);
+        int hd = Architecture.DecoderHiddenSize, hc = CombinedSize, ts = _memorySteps;
+        ReadOnlySpan<float> bias = _combine!.Bias.Value;
         for (int k = lo; k < hi; k++)
         {
             int j = _rowSource[k], len = _sourceLengths[j];
-            Span<float> w = weights.Slice(k * ts, ts), real = w[..len], row = combined.Slice(k * hc, hc);
-            Scores(part, query.Slice(k * hd, hd), k, j, real);
+            Span<float> w = _stepWeights.AsSpan(k * ts, ts), real = w[..len], row = _stepCombined.AsSpan(k * hc, hc);
+            Scores(part, query.Slice((k - lo) * hd, hd), k, j, real);
             float max = TensorPrimitives.Max(real);
             TensorPrimitives.Subtract(real, max, real);
-            TensorPrimitives.Exp(real, real);
+            Activations.Exp(real, real);
             TensorPrimitives.Divide(real, TensorPrimitives.Sum(real), real);
             w[len..].Clear();
             TensorPrimitives.Add(row, bias, row);
@@ -535,6 +546,8 @@ internal sealed partial class Seq2SeqNetwork : ITwoPartWork
             {
                 TensorPrimitives.MultiplyAdd(_contextShare.AsSpan(((j * ts) + s) * hc, hc), real[s], row, row);
             }
+
+            Activations.Tanh(row, row);
         }
     }
 
@@ -552,7 +565,7 @@ internal sealed partial class Seq2SeqNetwork : ITwoPartWork
             for (int s = 0; s < scores.Length; s++)
             {
                 TensorPrimitives.Add(qa, _keys.AsSpan(((j * ts) + s) * a, a), hidden);
-                TensorPrimitives.Tanh(hidden, hidden);
+                Activations.Tanh(hidden, hidden);
                 scores[s] = TensorPrimitives.Dot(v, hidden);
             }
 
