@@ -122,7 +122,7 @@ internal static class Gemm
         }
 
         bool openBlas = Provider == GemmProvider.OpenBlas && k > 0 && alpha != 0f;
-        if (splitColumns && n >= 2 * SplitColumns && (long)m * n * k >= SplitWork)
+        if (splitColumns && (long)m * n * k >= SplitWork && (n >= 2 * SplitColumns || RowHalves(openBlas, m, n)))
         {
             // Split by size alone, never by the thread count: with one thread the halves run in order, so the bits
             // are the same whatever the count (OpenBLAS, unlike the managed kernel, may round a half differently from
@@ -227,32 +227,44 @@ internal static class Gemm
 
     [ThreadStatic] private static ColumnHalves? s_halves;
 
-    private static unsafe void MultiplyInHalves(bool openBlas, bool transposeA, bool transposeB, int m, int n, int k,
+    // The managed kernel packs A once per half when cut into column halves, so a product whose A is the larger operand
+    // (M ≥ 2N: a weight gradient dW = dGᵀ X over all the batch's tokens, an input gradient dX = dG W, the input projection
+    // X W_ihᵀ) is cut into row halves instead: each half packs its own rows of A, and only the smaller B twice. Row halves
+    // are cut at a multiple of every kernel's row count (6 and 8). OpenBLAS keeps column halves (measured there).
+    private const int SplitRows = 48;
+
+    private static bool RowHalves(bool openBlas, int m, int n) => !openBlas && m >= 2 * n && m >= 2 * SplitRows;
+
+    internal static unsafe void MultiplyInHalves(bool openBlas, bool transposeA, bool transposeB, int m, int n, int k,
         float alpha, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
     {
         var work = s_halves ??= new ColumnHalves();
+        bool rows = RowHalves(openBlas, m, n);
         fixed (float* pa = a)
         fixed (float* pb = b)
         fixed (float* pc = c)
         {
-            work.Set(openBlas, transposeA, transposeB, m, n, k, alpha, pa, a.Length, lda, pb, b.Length, ldb, beta, pc, c.Length, ldc,
-                split: (n / 2 + SplitColumns - 1) / SplitColumns * SplitColumns);
+            work.Set(openBlas, transposeA, transposeB, m, n, k, alpha, pa, a.Length, lda, pb, b.Length, ldb, beta, pc, c.Length, ldc, rows,
+                split: rows ? (m / 2 + SplitRows - 1) / SplitRows * SplitRows : (n / 2 + SplitColumns - 1) / SplitColumns * SplitColumns);
             TwoWay.Run(work);
         }
     }
 
-    /// <summary>Columns [0, split) and [split, n) of one product, run as two parts (pointers stay pinned by the caller).</summary>
+    /// <summary>
+    /// Columns [0, split) and [split, n) of one product, or rows [0, split) and [split, m), run as two parts (pointers
+    /// stay pinned by the caller).
+    /// </summary>
     private sealed unsafe class ColumnHalves : ITwoPartWork
     {
-        private bool _openBlas, _ta, _tb;
+        private bool _openBlas, _ta, _tb, _rows;
         private int _m, _n, _k, _lda, _ldb, _ldc, _aLength, _bLength, _cLength, _split;
         private float _alpha, _beta;
         private float* _a, _b, _c;
 
         public void Set(bool openBlas, bool ta, bool tb, int m, int n, int k, float alpha, float* a, int aLength, int lda, float* b, int bLength, int ldb,
-            float beta, float* c, int cLength, int ldc, int split)
+            float beta, float* c, int cLength, int ldc, bool rows, int split)
         {
-            (_openBlas, _ta, _tb, _m, _n, _k, _alpha, _beta, _split) = (openBlas, ta, tb, m, n, k, alpha, beta, split);
+            (_openBlas, _ta, _tb, _m, _n, _k, _alpha, _beta, _rows, _split) = (openBlas, ta, tb, m, n, k, alpha, beta, rows, split);
             (_aLength, _lda, _bLength, _ldb, _cLength, _ldc) = (aLength, lda, bLength, ldb, cLength, ldc);
             _a = a;
             _b = b;
@@ -261,18 +273,30 @@ internal static class Gemm
 
         public void Execute(int part)
         {
-            int j0 = part == 0 ? 0 : _split, j1 = part == 0 ? _split : _n;
-            int bOffset = _tb ? j0 * _ldb : j0; // op(B) columns j0.. are rows j0.. of a transposed B, columns j0.. otherwise
-            var a = new ReadOnlySpan<float>(_a, _aLength);
-            var b = new ReadOnlySpan<float>(_b + bOffset, _bLength - bOffset);
-            var c = new Span<float>(_c + j0, _cLength - j0);
-            if (_openBlas)
+            int end = _rows ? _m : _n, from = part == 0 ? 0 : _split, to = part == 0 ? _split : end;
+            int aOffset = 0, bOffset = 0, cOffset;
+            if (_rows)
             {
-                OpenBlasGemm.Multiply(_ta, _tb, _m, j1 - j0, _k, _alpha, a, _lda, b, _ldb, _beta, c, _ldc);
+                aOffset = _ta ? from : from * _lda; // op(A) rows from.. are columns from.. of a transposed A, rows from.. otherwise
+                cOffset = from * _ldc;
             }
             else
             {
-                ManagedGemm.Multiply(_ta, _tb, _m, j1 - j0, _k, _alpha, a, _lda, b, _ldb, _beta, c, _ldc);
+                bOffset = _tb ? from * _ldb : from; // op(B) columns from.. are rows from.. of a transposed B, columns from.. otherwise
+                cOffset = from;
+            }
+
+            int m = _rows ? to - from : _m, n = _rows ? _n : to - from;
+            var a = new ReadOnlySpan<float>(_a + aOffset, _aLength - aOffset);
+            var b = new ReadOnlySpan<float>(_b + bOffset, _bLength - bOffset);
+            var c = new Span<float>(_c + cOffset, _cLength - cOffset);
+            if (_openBlas)
+            {
+                OpenBlasGemm.Multiply(_ta, _tb, m, n, _k, _alpha, a, _lda, b, _ldb, _beta, c, _ldc);
+            }
+            else
+            {
+                ManagedGemm.Multiply(_ta, _tb, m, n, _k, _alpha, a, _lda, b, _ldb, _beta, c, _ldc);
             }
         }
     }

@@ -28,6 +28,41 @@ public sealed class EngineThreadsTests
         Assert.Equal(Run(1), Run(2));
     }
 
+    // The managed kernel cuts a product whose A is the larger operand (M ≥ 2N) into row halves: every transpose, a split
+    // that is not a multiple of the kernel rows' tail, and padded strides; the same bits with one thread or two, and the
+    // product itself against the reference.
+    [Theory]
+    [InlineData(false, false, 300, 64, 70)]
+    [InlineData(true, false, 300, 64, 70)]
+    [InlineData(false, true, 517, 33, 129)]
+    [InlineData(true, true, 2048, 256, 96)]
+    public void ManagedRowHalves_TwoThreadsGiveTheSameBitsAsOne_AndTheProduct(bool ta, bool tb, int m, int n, int k)
+    {
+        var random = new SeededRandom(20241129);
+        int lda = (ta ? m : k) + 3, ldb = (tb ? k : n) + 2, ldc = n + 5;
+        var a = new float[(ta ? k : m) * lda];
+        var b = new float[(tb ? n : k) * ldb];
+        var c0 = new float[m * ldc];
+        random.FillUniform(a, -1, 1);
+        random.FillUniform(b, -1, 1);
+        random.FillUniform(c0, -1, 1);
+        float[] Run(int threads) => WithThreads(threads, () =>
+        {
+            float[] c = (float[])c0.Clone();
+            Gemm.MultiplyInHalves(false, ta, tb, m, n, k, 0.5f, a, lda, b, ldb, 2f, c, ldc);
+            return c;
+        });
+
+        float[] one = Run(1);
+        Assert.Equal(one, Run(2));
+        float[] expected = (float[])c0.Clone();
+        ReferenceGemm.Multiply(ta, tb, m, n, k, 0.5f, a, lda, b, ldb, 2f, expected, ldc);
+        for (int i = 0; i < one.Length; i++)
+        {
+            Assert.True(Math.Abs(one[i] - expected[i]) <= 1e-4f * (1 + Math.Abs(expected[i])), $"element {i}: {one[i]} vs reference {expected[i]}");
+        }
+    }
+
     // Bidirectional, small: the directions run in parallel. Unidirectional, B·G·H·H = 32·4·256·256 ≥ Gemm.SplitWork: the
     // time loops run as two row blocks and the input and weight-gradient products as column halves, whatever the provider.
     [Theory]
