@@ -41,10 +41,7 @@ public sealed class DistributedCliTests : IDisposable
         }
 
         // The same losses per epoch (sums over both processes' rows) and the same model.
-        for (int epoch = 0; epoch < 2; epoch++)
-        {
-            Assert.Equal(Loss(aloneLines[epoch]), Loss(lines[epoch]), 1e-5);
-        }
+        AssertEpochLossesEqual(aloneLines, lines, epochs: 2, "loss");
 
         float[][] expected = Scores(single, texts), actual = Scores(distributed, texts);
         Assert.Equal(100, actual.Length);
@@ -71,10 +68,7 @@ public sealed class DistributedCliTests : IDisposable
         string[] lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries), aloneLines = alone.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(3, lines.Length); // process 0 alone: 2 epochs + summary
         Assert.Equal(["model.zip"], Directory.GetFiles(Path.GetDirectoryName(distributed)!).Select(Path.GetFileName));
-        for (int epoch = 0; epoch < 2; epoch++)
-        {
-            Assert.Equal(Loss(aloneLines[epoch]), Loss(lines[epoch]), 1e-5);
-        }
+        AssertEpochLossesEqual(aloneLines, lines, epochs: 2, "loss");
 
         using var one = JsonDocument.Parse(aloneLines[^1]);
         using var two = JsonDocument.Parse(lines[^1]);
@@ -95,11 +89,7 @@ public sealed class DistributedCliTests : IDisposable
             "--epochs", "2", "--batch-size", "16", "--learning-rate", "0.01", "--beam", "1", "--max-length", "20", "--seed", "3", "--json"];
         var (lines, aloneLines) = RunBoth(train, single, distributed);
 
-        for (int epoch = 0; epoch < 2; epoch++)
-        {
-            Assert.Equal(Loss(aloneLines[epoch]), Loss(lines[epoch]), 1e-5);
-            Assert.Equal(Loss(aloneLines[epoch], "validationLoss"), Loss(lines[epoch], "validationLoss"), 1e-5);
-        }
+        AssertEpochLossesEqual(aloneLines, lines, epochs: 2, "loss", "validationLoss");
 
         using (var one = JsonDocument.Parse(aloneLines[^1]))
         using (var two = JsonDocument.Parse(lines[^1]))
@@ -127,11 +117,7 @@ public sealed class DistributedCliTests : IDisposable
             "--validation-fraction", "0.1", "--seed", "2", "--json"];
         var (lines, aloneLines) = RunBoth(train, single, distributed);
 
-        for (int epoch = 0; epoch < 2; epoch++)
-        {
-            Assert.Equal(Loss(aloneLines[epoch]), Loss(lines[epoch]), 1e-5);
-            Assert.Equal(Loss(aloneLines[epoch], "validationLoss"), Loss(lines[epoch], "validationLoss"), 1e-5);
-        }
+        AssertEpochLossesEqual(aloneLines, lines, epochs: 2, "loss", "validationLoss");
 
         // Every 2015 window's forecast (the held-out year), through a plain ML.NET Model.Load.
         string test = Path.Combine(weather, "test.csv");
@@ -156,11 +142,7 @@ public sealed class DistributedCliTests : IDisposable
             "--epochs", "2", "--patience", "5", "--seed", "3", "--json"];
         var (lines, aloneLines) = RunBoth(train, single, distributed);
 
-        for (int epoch = 0; epoch < 2; epoch++)
-        {
-            Assert.Equal(Loss(aloneLines[epoch]), Loss(lines[epoch]), 1e-5);
-            Assert.Equal(Loss(aloneLines[epoch], "validationLoss"), Loss(lines[epoch], "validationLoss"), 1e-5);
-        }
+        AssertEpochLossesEqual(aloneLines, lines, epochs: 2, "loss", "validationLoss");
 
         using (var one = JsonDocument.Parse(aloneLines[^1]))
         using (var two = JsonDocument.Parse(lines[^1]))
@@ -171,13 +153,15 @@ public sealed class DistributedCliTests : IDisposable
             Assert.Equal(1999, actual.GetProperty("count").GetInt32());
         }
 
-        // The saved models themselves: every weight within float rounding (at the default learning rate 0.002 the weights stay within
-        // 2.1e-6; at 0.01, Adam's per-weight normalisation lets the rounding of the split sums grow to 1.1e-4 in a few input weights
-        // while the losses still agree within 1e-5).
+        // The saved models themselves: every weight within float rounding as Adam amplifies it. Its per-weight normalisation
+        // turns the rounding of the split sums (1e-7 relative) into larger steps for weights with tiny gradients, over 286
+        // steps: at the default learning rate 0.002 the largest difference was 2.1e-6 with TensorPrimitives' activations and
+        // 2.2e-5 with the engine's own (whose roundings differ), 1.1e-4 at 0.01, while the losses agree within 1e-5 in every
+        // case. A wrong weighting of the shares moves the losses by 2e-4 (checked above).
         float[] weights = [.. LanguageModel.Load(single).Network.Parameters.Values], distributedWeights = [.. LanguageModel.Load(distributed).Network.Parameters.Values];
         Assert.Equal(weights.Length, distributedWeights.Length);
         float worst = weights.Zip(distributedWeights, (e, a) => Math.Abs(e - a)).Max();
-        Assert.True(worst <= 1e-5f, $"the two-process model's weights differ from the single process's by up to {worst}");
+        Assert.True(worst <= 1e-4f, $"the two-process model's weights differ from the single process's by up to {worst}");
     }
 
     /// <summary>
@@ -223,6 +207,18 @@ public sealed class DistributedCliTests : IDisposable
         string.Join("\n\n", File.ReadAllText(path).Replace("\r\n", "\n").Split("\n\n", StringSplitOptions.RemoveEmptyEntries).Take(count)) + "\n";
 
     private static string Cli => Path.Combine(AppContext.BaseDirectory, "mlnet-rnn.dll");
+
+    /// <summary>The named per-epoch figures of the two runs' first <paramref name="epochs"/> JSON lines agree within 1e-5.</summary>
+    private static void AssertEpochLossesEqual(string[] expectedLines, string[] actualLines, int epochs, params string[] fields)
+    {
+        for (int epoch = 0; epoch < epochs; epoch++)
+        {
+            foreach (string field in fields)
+            {
+                Assert.Equal(Loss(expectedLines[epoch], field), Loss(actualLines[epoch], field), 1e-5);
+            }
+        }
+    }
 
     private static double Loss(string epochLine, string field = "loss")
     {
