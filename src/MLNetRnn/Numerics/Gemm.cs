@@ -95,14 +95,14 @@ internal static class Gemm
     public static void Multiply(bool transposeA, bool transposeB, int m, int n, int k,
         float alpha, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,
         float beta, Span<float> c, int ldc) =>
-        MultiplyCore(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, splitColumns: true);
+        MultiplyCore(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, split: true);
 
-    /// <summary>As <see cref="Multiply"/>; with <paramref name="splitColumns"/> false a large product is never cut into column
-    /// halves (for callers that already run two parts of their own work at once, such as a recurrent layer's row blocks,
-    /// where halves would only repack the operands). The choice must not depend on the thread count.</summary>
+    /// <summary>As <see cref="Multiply"/>; with <paramref name="split"/> false a large product is never cut into halves
+    /// (for callers that already run two parts of their own work at once, such as a recurrent layer's row blocks, where
+    /// halves would only repack the operands). The choice must not depend on the thread count.</summary>
     internal static void MultiplyCore(bool transposeA, bool transposeB, int m, int n, int k,
         float alpha, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,
-        float beta, Span<float> c, int ldc, bool splitColumns)
+        float beta, Span<float> c, int ldc, bool split)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(m);
         ArgumentOutOfRangeException.ThrowIfNegative(n);
@@ -122,7 +122,7 @@ internal static class Gemm
         }
 
         bool openBlas = Provider == GemmProvider.OpenBlas && k > 0 && alpha != 0f;
-        if (splitColumns && (long)m * n * k >= SplitWork && (n >= 2 * SplitColumns || RowHalves(openBlas, m, n)))
+        if (split && (long)m * n * k >= SplitWork && (n >= 2 * SplitColumns || RowHalves(openBlas, m, n)))
         {
             // Split by size alone, never by the thread count: with one thread the halves run in order, so the bits
             // are the same whatever the count (OpenBLAS, unlike the managed kernel, may round a half differently from
@@ -225,7 +225,7 @@ internal static class Gemm
     internal const long SplitWork = 1L << 22;
     private const int SplitColumns = 32;
 
-    [ThreadStatic] private static ColumnHalves? s_halves;
+    [ThreadStatic] private static ProductHalves? s_halves;
 
     // The managed kernel packs A once per half when cut into column halves, so a product whose A is the larger operand
     // (M ≥ 2N: a weight gradient dW = dGᵀ X over all the batch's tokens, an input gradient dX = dG W, the input projection
@@ -238,7 +238,7 @@ internal static class Gemm
     internal static unsafe void MultiplyInHalves(bool openBlas, bool transposeA, bool transposeB, int m, int n, int k,
         float alpha, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
     {
-        var work = s_halves ??= new ColumnHalves();
+        var work = s_halves ??= new ProductHalves();
         bool rows = RowHalves(openBlas, m, n);
         fixed (float* pa = a)
         fixed (float* pb = b)
@@ -254,7 +254,7 @@ internal static class Gemm
     /// Columns [0, split) and [split, n) of one product, or rows [0, split) and [split, m), run as two parts (pointers
     /// stay pinned by the caller).
     /// </summary>
-    private sealed unsafe class ColumnHalves : ITwoPartWork
+    private sealed unsafe class ProductHalves : ITwoPartWork
     {
         private bool _openBlas, _ta, _tb, _rows;
         private int _m, _n, _k, _lda, _ldb, _ldc, _aLength, _bLength, _cLength, _split;

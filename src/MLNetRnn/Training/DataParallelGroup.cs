@@ -11,7 +11,8 @@ namespace MLNetRnn.Training;
 /// <remarks>
 /// <para>How a training step runs with a group of <see cref="Size"/> N: every process reads the same rows and builds the
 /// same batch plan from the same seed; process r takes rows r, r + N, r + 2N, … of each batch (for the language model, the
-/// same streams of every chunk, whose carried state it keeps), runs forward and backward on them, and the processes sum their loss sums and unit counts (rows or tokens, <see cref="AllreduceSum(Span{double})"/>).
+/// same streams of every chunk, whose carried state it keeps), runs forward and backward on them, and the processes sum
+/// their loss sums and unit counts (rows or tokens, <see cref="AllreduceSum(Span{double})"/>).
 /// Each process scales its gradient by its share of the units, <c>u_r / Σu</c>, and the gradients are summed
 /// (<see cref="AllreduceSum(Span{float})"/>), which gives every process the gradient of the whole batch's mean loss:
 /// <c>Σ_r (u_r / U) ∇(L_r / u_r) = ∇(Σ_r L_r) / U</c>. Clipping and the optimizer step then run on identical gradients
