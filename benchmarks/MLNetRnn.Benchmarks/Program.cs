@@ -11,6 +11,7 @@ using MLNetRnn.Benchmarks.Tagging;
 // dotnet run -c Release --project benchmarks/MLNetRnn.Benchmarks -- bench [BenchmarkDotNet options, e.g. --filter '*Gemm*']
 // dotnet run -c Release --project benchmarks/MLNetRnn.Benchmarks -- compare [--quick] [--json out.json] [--markdown out.md]
 // dotnet run -c Release --project benchmarks/MLNetRnn.Benchmarks -- mlnet-path [--rounds 3] [--epochs 10] [--json out.json] [--markdown out.md]
+// dotnet run -c Release --project benchmarks/MLNetRnn.Benchmarks -- ragged [--runs 5] [--threads 1,2] [--json out.json] [--markdown out.md]
 // dotnet run -c Release --project benchmarks/MLNetRnn.Benchmarks -- beam [--beam 5] [--threads 1] [--limit N] [--json out.json]
 // dotnet run -c Release --project benchmarks/MLNetRnn.Benchmarks -- charlm [--hidden 512] [--batch 64] [--bptt 100] [--chunks 20] [--threads 2] [--json out.json]
 // dotnet run -c Release --project benchmarks/MLNetRnn.Benchmarks -- serve [--threads 1,4,16] [--seconds 10] [--json out.json] [--markdown out.md]
@@ -21,6 +22,7 @@ const string usage = """
       bench [BenchmarkDotNet arguments]   kernel and layer benchmarks, e.g. bench --filter '*Gemm*' or --list flat
       compare [options]                   MLNetRnn vs PyTorch on issue 5's workloads; compare --help for options
       mlnet-path [options]                training through ML.NET's IDataView path vs the engine alone; mlnet-path --help
+      ragged [options]                    issue 14's ragged / padded step time, paired in one process per run; ragged --help
       beam [options]                      decoding speed on CMUdict: one-sentence vs batched beam, greedy, PyTorch greedy; beam --help
       charlm [options]                    character LSTM language model training speed on Moby-Dick, MLNetRnn vs PyTorch; charlm --help
       serve [options]                     many threads over one loaded model zip: latency, throughput, memory; serve --help
@@ -43,6 +45,8 @@ switch (args[0])
         return CompareCommand.Run(args[1..]);
     case "mlnet-path":
         return MLNetPathCommand.Run(args[1..]);
+    case "ragged":
+        return RaggedCommand.Run(args[1..]);
     case "beam":
         return BeamCommand.Run(args[1..]);
     case "charlm":

@@ -45,7 +45,7 @@ public static class CompareCommand
 
         if (options.One is { } one)
         {
-            Console.WriteLine(OneWorkloadCommand.Run(one, options.Timer, options.ModelDirectory).ToJsonLine());
+            Console.WriteLine(OneWorkloadCommand.Run(one, options.Timer, options.ModelDirectory, options.PairedWith).ToJsonLine());
             return 0;
         }
 

@@ -28,9 +28,11 @@ public sealed class CompareOptions
           --python PATH              the interpreter with torch (default /usr/bin/python3)
           --script PATH              compare.py (default: found from the repository root)
           --no-pytorch               measure ours only
-        compare --one NAME [--reps N --budget S --warmup S] [--model-dir DIR]
+        compare --one NAME [--reps N --budget S --warmup S] [--model-dir DIR] [--paired-with NAME2]
                                      measure one workload in this process and print one JSON line (used by compare);
-                                     infer-lstm-zip/-onnx read the model compare prepared in DIR, or fit it first
+                                     infer-lstm-zip/-onnx read the model compare prepared in DIR, or fit it first;
+                                     --paired-with times training workload NAME2 in alternation with NAME (one
+                                     repetition of each in turn), in the JSON line's alternative fields
         """;
 
     /// <summary>Gets the workloads, in table order.</summary>
@@ -72,6 +74,12 @@ public sealed class CompareOptions
     /// <summary>Gets the folder of the prepared latency model (<c>--model-dir</c>, with <c>--one</c>), or null.</summary>
     public string? ModelDirectory { get; private set; }
 
+    /// <summary>
+    /// Gets the training workload timed in alternation with <c>--one</c>'s in the same process (<c>--paired-with</c>), or
+    /// null: its times go to the measurement's alternative fields (the <c>ragged</c> command's paired ratio).
+    /// </summary>
+    public WorkloadSpec? PairedWith { get; private set; }
+
     /// <summary>Parses the arguments after <c>compare</c>.</summary>
     /// <param name="args">The arguments.</param>
     /// <returns>The options.</returns>
@@ -103,6 +111,7 @@ public sealed class CompareOptions
                 case "--no-pytorch": options.NoPyTorch = true; break;
                 case "--one": options.One = WorkloadSpec.Find(Value()); break;
                 case "--model-dir": options.ModelDirectory = Value(); break;
+                case "--paired-with": options.PairedWith = WorkloadSpec.Find(Value()); break;
                 default: throw new ArgumentException($"Unknown option '{arg}'; see 'compare --help'.");
             }
         }

@@ -58,7 +58,7 @@ public sealed class Measurement
     [JsonPropertyName("check")] public double Check { get; set; }
 
     /// <summary>Gets or sets a second configuration timed in the same process (infer-lstm-onnx: ONNX Runtime's default
-    /// session options), or null.</summary>
+    /// session options; <c>--paired-with</c>: the other workload's name), or null.</summary>
     [JsonPropertyName("alternative")] public string? Alternative { get; set; }
 
     /// <summary>Gets or sets the fastest repetition of <see cref="Alternative"/>, in seconds.</summary>

@@ -23,8 +23,11 @@ public static class OneWorkloadCommand
     /// <param name="spec">The workload.</param>
     /// <param name="timer">How to time it.</param>
     /// <param name="modelDirectory">The prepared model files of an ONNX Runtime or ML.NET workload, or null.</param>
+    /// <param name="pairedWith">A second engine training workload timed in alternation with <paramref name="spec"/> (one
+    /// repetition of each in turn, so the machine's drift hits both alike), reported in the alternative fields; or null.</param>
     /// <returns>The measurement, also printed by the caller.</returns>
-    public static Measurement Run(WorkloadSpec spec, RepetitionTimer timer, string? modelDirectory = null)
+    /// <exception cref="ArgumentException"><paramref name="pairedWith"/> is given but either workload is not an engine training workload.</exception>
+    public static Measurement Run(WorkloadSpec spec, RepetitionTimer timer, string? modelDirectory = null, WorkloadSpec? pairedWith = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(timer);
@@ -53,7 +56,21 @@ public static class OneWorkloadCommand
             using (runner as IDisposable)
             {
                 measurement.RealTokens = runner.RealTokens;
-                if (spec.Harness == WorkloadHarness.OnnxSession)
+                if (pairedWith is not null)
+                {
+                    if (spec.Inference || pairedWith.Inference || spec.Harness != WorkloadHarness.Engine || pairedWith.Harness != WorkloadHarness.Engine)
+                    {
+                        throw new ArgumentException($"--paired-with pairs two engine training workloads; got '{spec.Name}' and '{pairedWith.Name}'.");
+                    }
+
+                    var paired = WorkloadRunner.Create(pairedWith, modelDirectory, threads);
+                    var other = new Measurement();
+                    timer.MeasureInterleaved(runner.RunRepetition, measurement, paired.RunRepetition, other);
+                    measurement.Alternative = pairedWith.Name;
+                    measurement.AlternativeBestSeconds = other.BestSeconds;
+                    measurement.AlternativeMedianSeconds = other.MedianSeconds;
+                }
+                else if (spec.Harness == WorkloadHarness.OnnxSession)
                 {
                     // Intra-op threads = the thread count, against ONNX Runtime's default session, one repetition of each in turn.
                     using var defaults = (OnnxSessionRunner)WorkloadRunner.Create(spec, modelDirectory, intraOpThreads: null);

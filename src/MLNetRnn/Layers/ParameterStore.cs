@@ -1,4 +1,5 @@
 using System.Text;
+using MLNetRnn.Numerics;
 using MLNetRnn.Tensors;
 
 namespace MLNetRnn.Layers;
@@ -18,6 +19,7 @@ public sealed class ParameterStore
     private float[] _values = [];
     private float[] _gradients = [];
     private int _count;
+    private ClearSweep? _clear;
 
     /// <summary>Gets the total number of scalar parameters.</summary>
     public int Count => _count;
@@ -98,18 +100,27 @@ public sealed class ParameterStore
     /// <summary>Sets every gradient to zero.</summary>
     public void ZeroGrad()
     {
+        var clear = _clear ??= new ClearSweep(this);
+        clear.Clear();
         int dense = 0; // start of the run of dense parameters not cleared yet
         foreach (var p in _parameters)
         {
             if (p.RowSparse is { } rows)
             {
-                _gradients.AsSpan(dense, p.Offset - dense).Clear();
+                clear.Add(dense, p.Offset - dense);
                 rows.Clear(p.Gradient);
                 dense = p.Offset + p.Length;
             }
         }
 
-        _gradients.AsSpan(dense, _count - dense).Clear();
+        clear.Add(dense, _count - dense);
+        clear.Run(); // on two engine threads, two halves at the same time
+    }
+
+    /// <summary>Clears runs of the gradient buffer.</summary>
+    private sealed class ClearSweep(ParameterStore owner) : SliceSweep
+    {
+        protected override void Apply(int offset, int length) => owner._gradients.AsSpan(offset, length).Clear();
     }
 
     /// <summary>Copies every tensor out as an <see cref="NpyArray"/>, keyed by name, in order (a PyTorch <c>state_dict</c>).</summary>

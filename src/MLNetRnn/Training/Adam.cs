@@ -34,6 +34,9 @@ public sealed class Adam : Optimizer
     public float WeightDecay { get; }
 
     /// <inheritdoc/>
+    internal override bool UpdatesElementWise => true;
+
+    /// <inheritdoc/>
     protected override void Update(Span<float> values, ReadOnlySpan<float> gradients, int offset) =>
         _moments.Apply(values, gradients, offset, LearningRate, StepCount, WeightDecay);
 }

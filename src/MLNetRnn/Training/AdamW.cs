@@ -30,6 +30,9 @@ public sealed class AdamW : Optimizer
     public float WeightDecay { get; }
 
     /// <inheritdoc/>
+    internal override bool UpdatesElementWise => true;
+
+    /// <inheritdoc/>
     protected override void Update(Span<float> values, ReadOnlySpan<float> gradients, int offset)
     {
         System.Numerics.Tensors.TensorPrimitives.Multiply(values, 1f - (LearningRate * WeightDecay), values);

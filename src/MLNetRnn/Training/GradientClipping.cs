@@ -1,4 +1,5 @@
 using MLNetRnn.Layers;
+using MLNetRnn.Numerics;
 
 namespace MLNetRnn.Training;
 
@@ -19,70 +20,147 @@ public static class GradientClipping
             throw new ArgumentOutOfRangeException(nameof(maxNorm), maxNorm, $"Invalid max norm: {maxNorm}. Use a positive value such as 1.0.");
         }
 
-        // Each tensor's sum of squares is vectorised in float (as PyTorch's per-tensor norms are); the tensors' sums are
-        // combined in double.
-        double sum = 0;
-        var parameters = store.Parameters;
-        for (int i = 0; i < parameters.Count; i++)
-        {
-            if (parameters[i].RequiresGradient)
-            {
-                sum += SumOfSquares(parameters[i]);
-            }
-        }
-
-        float norm = (float)Math.Sqrt(sum);
-        if (!float.IsFinite(norm))
-        {
-            return norm;
-        }
-
+        // The sum of squares is vectorised in float per unit (a row of a row-sparse tensor, or a chunk of at most
+        // ChunkElements of a dense one, so a large tensor's float sum does not lose its small terms) and combined in
+        // double. The units are fixed by the tensors' shapes, never by the thread count: one thread or two give the same
+        // norm bit for bit, two threads computing the units' sums at the same time.
+        var work = s_work ??= new ClipWork();
+        work.Collect(store);
+        work.Sums.RunWholeSlices();
+        float norm = (float)Math.Sqrt(work.Total(store));
         float coefficient = maxNorm / (norm + 1e-6f);
-        if (coefficient < 1f)
+        if (float.IsFinite(norm) && coefficient < 1f)
         {
-            for (int i = 0; i < parameters.Count; i++)
-            {
-                if (parameters[i].RequiresGradient)
-                {
-                    Scale(parameters[i], coefficient);
-                }
-            }
+            work.Scale.Coefficient = coefficient;
+            work.Scale.Run();
         }
 
+        work.Release();
         return norm;
     }
 
-    /// <summary>The tensor's sum of squares in float; a row-sparse one's over its written rows (the others are zero).</summary>
-    private static float SumOfSquares(Parameter p)
+    /// <summary>A dense tensor's sum of squares is taken in float over chunks of this many elements.</summary>
+    internal const int ChunkElements = 1 << 16;
+
+    // One per thread: a clipping call is synchronous, and training loops on different threads each get their own.
+    [ThreadStatic] private static ClipWork? s_work;
+
+    /// <summary>The units of one clipping call and the two sweeps over them.</summary>
+    private sealed class ClipWork
     {
-        if (p.RowSparse is not { } sparse)
+        private float[] _sums = new float[16];
+
+        public ClipWork()
         {
-            return System.Numerics.Tensors.TensorPrimitives.SumOfSquares(p.Gradient);
+            Sums = new SumSweep(this);
+            Scale = new ScaleSweep(this);
         }
 
-        float sum = 0f;
-        Span<float> gradient = p.Gradient;
-        foreach (int row in sparse.Rows)
+        public SumSweep Sums { get; }
+
+        public ScaleSweep Scale { get; }
+
+        public float[] Gradients { get; private set; } = [];
+
+        /// <summary>Lists the units of every trainable tensor, in store order, in both sweeps.</summary>
+        public void Collect(ParameterStore store)
         {
-            sum += System.Numerics.Tensors.TensorPrimitives.SumOfSquares(gradient.Slice(row * sparse.RowLength, sparse.RowLength));
+            Gradients = store.GradientArray;
+            Sums.Clear();
+            Scale.Clear();
+            var parameters = store.Parameters;
+            for (int i = 0; i < parameters.Count; i++)
+            {
+                var p = parameters[i];
+                if (!p.RequiresGradient)
+                {
+                    continue;
+                }
+
+                if (p.RowSparse is { } sparse)
+                {
+                    foreach (int row in sparse.Rows)
+                    {
+                        Add(p.Offset + (row * sparse.RowLength), sparse.RowLength);
+                    }
+                }
+                else
+                {
+                    for (int at = 0; at < p.Length; at += ChunkElements)
+                    {
+                        Add(p.Offset + at, Math.Min(ChunkElements, p.Length - at));
+                    }
+                }
+            }
+
+            if (_sums.Length < Sums.Count)
+            {
+                Array.Resize(ref _sums, Math.Max(Sums.Count, _sums.Length * 2));
+            }
         }
 
-        return sum;
+        /// <summary>Combines the units' float sums: a row-sparse tensor's rows in float first (as its dense twin's single float sum), every tensor's or chunk's sum in double.</summary>
+        public double Total(ParameterStore store)
+        {
+            double sum = 0;
+            int unit = 0;
+            var parameters = store.Parameters;
+            for (int i = 0; i < parameters.Count; i++)
+            {
+                var p = parameters[i];
+                if (!p.RequiresGradient)
+                {
+                    continue;
+                }
+
+                if (p.RowSparse is { } sparse)
+                {
+                    float rows = 0f;
+                    for (int r = 0; r < sparse.Rows.Length; r++)
+                    {
+                        rows += _sums[unit++];
+                    }
+
+                    sum += rows;
+                }
+                else
+                {
+                    for (int at = 0; at < p.Length; at += ChunkElements)
+                    {
+                        sum += _sums[unit++];
+                    }
+                }
+            }
+
+            return sum;
+        }
+
+        /// <summary>Drops the reference to the store's gradients (the thread-static work outlives the call).</summary>
+        public void Release() => Gradients = [];
+
+        public void SetSum(int unit, float value) => _sums[unit] = value;
+
+        private void Add(int offset, int length)
+        {
+            Sums.Add(offset, length);
+            Scale.Add(offset, length);
+        }
     }
 
-    private static void Scale(Parameter p, float coefficient)
+    private sealed class SumSweep(ClipWork work) : SliceSweep
     {
-        Span<float> gradient = p.Gradient;
-        if (p.RowSparse is not { } sparse)
-        {
-            System.Numerics.Tensors.TensorPrimitives.Multiply(gradient, coefficient, gradient);
-            return;
-        }
+        protected override void ApplySlice(int index, int offset, int length) =>
+            work.SetSum(index, System.Numerics.Tensors.TensorPrimitives.SumOfSquares(work.Gradients.AsSpan(offset, length)));
+    }
 
-        foreach (int row in sparse.Rows)
+    private sealed class ScaleSweep(ClipWork work) : SliceSweep
+    {
+        public float Coefficient { get; set; }
+
+        protected override void Apply(int offset, int length)
         {
-            Span<float> slice = gradient.Slice(row * sparse.RowLength, sparse.RowLength);
-            System.Numerics.Tensors.TensorPrimitives.Multiply(slice, coefficient, slice);
+            Span<float> slice = work.Gradients.AsSpan(offset, length);
+            System.Numerics.Tensors.TensorPrimitives.Multiply(slice, Coefficient, slice);
         }
     }
 }

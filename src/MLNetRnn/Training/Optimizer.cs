@@ -1,4 +1,5 @@
 using MLNetRnn.Layers;
+using MLNetRnn.Numerics;
 
 namespace MLNetRnn.Training;
 
@@ -9,6 +10,7 @@ namespace MLNetRnn.Training;
 public abstract class Optimizer
 {
     private float _learningRate;
+    private UpdateSweep? _sweep;
 
     /// <summary>Creates an optimizer over <paramref name="store"/>.</summary>
     /// <param name="store">The tensors to update; frozen ones (<see cref="Parameter.RequiresGradient"/> false) are skipped.</param>
@@ -44,11 +46,16 @@ public abstract class Optimizer
     public long StepCount { get; internal set; }
 
     /// <summary>Applies one update to every trainable tensor from its current gradient (gradients are not cleared).</summary>
+    /// <remarks>
+    /// The built-in optimizers update element by element, so on two engine threads the slices are cut into two halves of
+    /// about equal elements that run at the same time (<see cref="SliceSweep"/>); the result is the same bits as on one
+    /// thread. A derived optimizer outside this library updates each slice whole, in order.
+    /// </remarks>
     public void Step()
     {
         StepCount++;
-        Span<float> values = Store.Values;
-        Span<float> gradients = Store.Gradients;
+        var sweep = _sweep ??= new UpdateSweep(this);
+        sweep.Clear();
         var parameters = Store.Parameters;
         for (int i = 0; i < parameters.Count; i++)
         {
@@ -63,16 +70,34 @@ public abstract class Optimizer
                 int length = sparse.RowLength;
                 foreach (int row in sparse.Rows) // lazy: rows outside the batch keep their values and state
                 {
-                    int offset = p.Offset + (row * length);
-                    Update(values.Slice(offset, length), gradients.Slice(offset, length), offset);
+                    sweep.Add(p.Offset + (row * length), length);
                 }
             }
             else
             {
-                Update(values.Slice(p.Offset, p.Length), gradients.Slice(p.Offset, p.Length), p.Offset);
+                sweep.Add(p.Offset, p.Length);
+            }
+        }
+
+        if (UpdatesElementWise)
+        {
+            sweep.Run();
+        }
+        else
+        {
+            for (int i = 0; i < sweep.Count; i++)
+            {
+                var (offset, length) = sweep[i];
+                Update(Store.Values.Slice(offset, length), Store.Gradients.Slice(offset, length), offset);
             }
         }
     }
+
+    /// <summary>
+    /// Gets whether <see cref="Update"/> treats every element on its own, with no state shared between calls but the
+    /// buffers at the given offsets, so any part of a slice may be updated separately and at the same time as another.
+    /// </summary>
+    internal virtual bool UpdatesElementWise => false;
 
     /// <summary>Updates one slice.</summary>
     /// <param name="values">The slice's values, updated in place.</param>
@@ -92,5 +117,12 @@ public abstract class Optimizer
         {
             throw new ArgumentOutOfRangeException(name, value, $"Invalid {name}: {value}. It must be in [{low}, {high}).");
         }
+    }
+
+    /// <summary>The update over the step's slices, element-wise.</summary>
+    private sealed class UpdateSweep(Optimizer owner) : SliceSweep
+    {
+        protected override void Apply(int offset, int length) =>
+            owner.Update(owner.Store.Values.Slice(offset, length), owner.Store.Gradients.Slice(offset, length), offset);
     }
 }

@@ -51,6 +51,9 @@ public sealed class Sgd : Optimizer
     public bool Nesterov { get; }
 
     /// <inheritdoc/>
+    internal override bool UpdatesElementWise => true;
+
+    /// <inheritdoc/>
     protected override void Update(Span<float> values, ReadOnlySpan<float> gradients, int offset)
     {
         float lr = LearningRate;
