@@ -111,11 +111,11 @@ public static class RaggedCommand
             bool met = median <= target;
             allMet &= met;
             table.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {t} | {label} | {string.Join(" ", list.Select(r => r.ToString("F3", CultureInfo.InvariantCulture)))} | **{median:F3}** | ≤ {target:F3} | {(met ? "met" : "MISSED")} |"));
+                $"| {t} | {label} | {string.Join(" ", list.Select(r => r.ToString("F3", CultureInfo.InvariantCulture)))} | **{median:F3}** | ≤ {target:F4} | {(met ? "met" : "MISSED")} |"));
         }
 
         string notes = string.Create(CultureInfo.InvariantCulture,
-            $"Ragged step time / padded step time, each run's medians from one process timing both in alternation ({reps} repetitions each at most, {budget} s budget). Real-token share {realShare:P1}; target ≤ share + 10 points. {Environment.ProcessorCount} cores; MLNetRnn {OneWorkloadCommand.LibraryVersion}.");
+            $"Ragged step time / padded step time, each run's medians from one process timing both in alternation ({reps} repetitions each at most, {budget} s budget). Real-token share {realShare:P2}; target ≤ share + 10 points. {Environment.ProcessorCount} cores; MLNetRnn {OneWorkloadCommand.LibraryVersion}.");
         Console.WriteLine(table.ToString().TrimEnd());
         Console.WriteLine(notes);
         if (markdown is not null)
