@@ -27,7 +27,7 @@ public static class GradientClipping
         var work = s_work ??= new ClipWork();
         work.Collect(store);
         work.Sums.RunWholeSlices();
-        float norm = (float)Math.Sqrt(work.Total(store));
+        float norm = (float)Math.Sqrt(work.Total());
         float coefficient = maxNorm / (norm + 1e-6f);
         if (float.IsFinite(norm) && coefficient < 1f)
         {
@@ -48,6 +48,7 @@ public static class GradientClipping
     /// <summary>The units of one clipping call and the two sweeps over them.</summary>
     private sealed class ClipWork
     {
+        private readonly List<(int First, int End, bool Sparse)> _tensors = [];
         private float[] _sums = new float[16];
 
         public ClipWork()
@@ -68,6 +69,7 @@ public static class GradientClipping
             Gradients = store.GradientArray;
             Sums.Clear();
             Scale.Clear();
+            _tensors.Clear();
             var parameters = store.Parameters;
             for (int i = 0; i < parameters.Count; i++)
             {
@@ -77,6 +79,7 @@ public static class GradientClipping
                     continue;
                 }
 
+                int first = Sums.Count;
                 if (p.RowSparse is { } sparse)
                 {
                     foreach (int row in sparse.Rows)
@@ -91,6 +94,8 @@ public static class GradientClipping
                         Add(p.Offset + at, Math.Min(ChunkElements, p.Length - at));
                     }
                 }
+
+                _tensors.Add((first, Sums.Count, p.RowSparse is not null));
             }
 
             if (_sums.Length < Sums.Count)
@@ -100,36 +105,26 @@ public static class GradientClipping
         }
 
         /// <summary>Combines the units' float sums: a row-sparse tensor's rows in float first (as its dense twin's single float sum), every tensor's or chunk's sum in double.</summary>
-        public double Total(ParameterStore store)
+        public double Total()
         {
             double sum = 0;
-            int unit = 0;
-            var parameters = store.Parameters;
-            for (int i = 0; i < parameters.Count; i++)
+            for (int i = 0; i < _tensors.Count; i++)
             {
-                var p = parameters[i];
-                if (!p.RequiresGradient)
+                var (first, end, sparse) = _tensors[i];
+                float rows = 0f;
+                for (int unit = first; unit < end; unit++)
                 {
-                    continue;
-                }
-
-                if (p.RowSparse is { } sparse)
-                {
-                    float rows = 0f;
-                    for (int r = 0; r < sparse.Rows.Length; r++)
+                    if (sparse)
                     {
-                        rows += _sums[unit++];
+                        rows += _sums[unit];
                     }
-
-                    sum += rows;
-                }
-                else
-                {
-                    for (int at = 0; at < p.Length; at += ChunkElements)
+                    else
                     {
-                        sum += _sums[unit++];
+                        sum += _sums[unit];
                     }
                 }
+
+                sum += rows;
             }
 
             return sum;

@@ -1,5 +1,6 @@
 using MLNetRnn.Layers;
 using MLNetRnn.Numerics;
+using MLNetRnn.Tests.TestSupport;
 
 namespace MLNetRnn.Tests.Numerics;
 
@@ -18,7 +19,7 @@ public sealed class EngineThreadsTests
         var b = new float[k * n];
         random.FillUniform(a, -1, 1);
         random.FillUniform(b, -1, 1);
-        float[] Run(int threads) => WithThreads(threads, () =>
+        float[] Run(int threads) => EngineThreadCount.With(threads, () =>
         {
             var c = new float[m * n];
             Gemm.Multiply(ta, tb, m, n, k, 1f, a, ta ? m : k, b, tb ? k : n, 0f, c, n);
@@ -46,7 +47,7 @@ public sealed class EngineThreadsTests
         random.FillUniform(a, -1, 1);
         random.FillUniform(b, -1, 1);
         random.FillUniform(c0, -1, 1);
-        float[] Run(int threads) => WithThreads(threads, () =>
+        float[] Run(int threads) => EngineThreadCount.With(threads, () =>
         {
             float[] c = (float[])c0.Clone();
             Gemm.MultiplyInHalves(false, ta, tb, m, n, k, 0.5f, a, lda, b, ldb, 2f, c, ldc);
@@ -74,7 +75,7 @@ public sealed class EngineThreadsTests
     public void Stack_TwoThreadsGiveTheSameBitsAsOne(RecurrentCellType cell, bool bidirectional, int T, int B, int I, int H)
     {
         int[] lengths = Enumerable.Range(0, B).Select(i => bidirectional ? 1 + ((i * 7) % T) : T - (i % 5)).ToArray();
-        (float[] Output, float[] Gradients, float[] InputGradient) Run(int threads) => WithThreads(threads, () =>
+        (float[] Output, float[] Gradients, float[] InputGradient) Run(int threads) => EngineThreadCount.With(threads, () =>
         {
             var random = new SeededRandom(3);
             var store = new ParameterStore();
@@ -180,7 +181,7 @@ public sealed class EngineThreadsTests
     [Fact]
     public void TwoWay_RunsEachPartOnce_OnTheWorkerThread()
     {
-        WithThreads(2, () =>
+        EngineThreadCount.With(2, () =>
         {
             var (workerBefore, takenBefore) = TwoWay.Counts;
             var work = new Recording();
@@ -203,7 +204,7 @@ public sealed class EngineThreadsTests
     [Fact]
     public void TwoWay_ManyCallersAtOnce_EveryJobCompletesWithItsOwnResults()
     {
-        WithThreads(2, () =>
+        EngineThreadCount.With(2, () =>
         {
             const int callers = 6, jobs = 500;
             var failures = new int[callers];
@@ -231,7 +232,7 @@ public sealed class EngineThreadsTests
     [InlineData(1)]
     public void TwoWay_AnExceptionInEitherPartReachesTheCaller_AndTheWorkerStaysUsable(int failingPart)
     {
-        WithThreads(2, () =>
+        EngineThreadCount.With(2, () =>
         {
             var error = Assert.Throws<InvalidOperationException>(() => TwoWay.Run(new Failing(failingPart)));
             Assert.Equal($"part {failingPart} failed", error.Message);
@@ -250,21 +251,6 @@ public sealed class EngineThreadsTests
         Assert.Equal(3, EngineThreads.Parse(" 3 ", 2));
         Assert.Contains("MLNETRNN_THREADS='zero'", Assert.Throws<InvalidOperationException>(() => EngineThreads.Parse("zero", 2)).Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => EngineThreads.Count = 0);
-    }
-
-    // The setting is process-wide; other tests running meanwhile are unaffected in their results, which is the point.
-    private static T WithThreads<T>(int threads, Func<T> run)
-    {
-        int saved = EngineThreads.Count;
-        EngineThreads.Count = threads;
-        try
-        {
-            return run();
-        }
-        finally
-        {
-            EngineThreads.Count = saved;
-        }
     }
 
     private sealed class Recording : ITwoPartWork

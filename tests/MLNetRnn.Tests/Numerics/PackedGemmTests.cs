@@ -1,4 +1,5 @@
 using MLNetRnn.Numerics;
+using MLNetRnn.Tests.TestSupport;
 
 namespace MLNetRnn.Tests.Numerics;
 
@@ -32,16 +33,7 @@ public sealed class PackedGemmTests
             foreach (int threads in new[] { 1, 2 })
             {
                 float[] actual = (float[])c0.Clone();
-                int saved = EngineThreads.Count;
-                EngineThreads.Count = threads;
-                try
-                {
-                    Gemm.MultiplyPacked(m, alpha, a, k, packed, beta, actual, n);
-                }
-                finally
-                {
-                    EngineThreads.Count = saved;
-                }
+                EngineThreadCount.With(threads, () => Gemm.MultiplyPacked(m, alpha, a, k, packed, beta, actual, n));
 
                 Assert.True(expected.AsSpan().SequenceEqual(actual), $"alpha {alpha}, beta {beta}, {threads} thread(s): first difference at {Difference(expected, actual)}");
             }

@@ -2,6 +2,7 @@ using System.Numerics.Tensors;
 using MLNetRnn.Layers;
 using MLNetRnn.Numerics;
 using MLNetRnn.SequenceToSequence;
+using MLNetRnn.Tests.TestSupport;
 
 namespace MLNetRnn.Tests.SequenceToSequence;
 
@@ -130,37 +131,28 @@ public sealed class Seq2SeqDecodingTests
         var architecture = new Seq2SeqArchitecture(SourceVocabulary, TargetVocabulary, cell, cell, 6, 24, 1, true, 48, decoderLayers, attention, 0f, false);
         int[][] sources = [.. Enumerable.Range(0, sentences).Select(j => Enumerable.Range(0, 1 + (j * 3 % 7)).Select(i => 2 + ((i + j) % 9)).ToArray())];
         int rows = sentences * copies, v = TargetVocabulary;
-        float[] Run(int threads)
+        float[] Run(int threads) => EngineThreadCount.With(threads, () =>
         {
-            int saved = EngineThreads.Count;
-            EngineThreads.Count = threads;
-            try
+            var network = new Seq2SeqNetwork(architecture, new SeededRandom(20241130));
+            var random = new Random(5);
+            network.StartDecoding(sources, [.. Enumerable.Range(0, sentences)], copies);
+            int width = attention is null ? 0 : network.MemorySteps;
+            var all = new List<float>();
+            int previous = rows;
+            for (int t = 0; t < steps; t++)
             {
-                var network = new Seq2SeqNetwork(architecture, new SeededRandom(20241130));
-                var random = new Random(5);
-                network.StartDecoding(sources, [.. Enumerable.Range(0, sentences)], copies);
-                int width = attention is null ? 0 : network.MemorySteps;
-                var all = new List<float>();
-                int previous = rows;
-                for (int t = 0; t < steps; t++)
-                {
-                    int[] parents = [.. Enumerable.Range(0, rows).Select(_ => random.Next(previous))];
-                    int[] tokens = [.. Enumerable.Range(0, rows).Select(_ => random.Next(3, v))];
-                    var logP = new float[rows * v];
-                    var weights = new float[rows * width];
-                    network.DecodeStep(parents, tokens, logP, weights);
-                    all.AddRange(logP);
-                    all.AddRange(weights);
-                    previous = rows;
-                }
+                int[] parents = [.. Enumerable.Range(0, rows).Select(_ => random.Next(previous))];
+                int[] tokens = [.. Enumerable.Range(0, rows).Select(_ => random.Next(3, v))];
+                var logP = new float[rows * v];
+                var weights = new float[rows * width];
+                network.DecodeStep(parents, tokens, logP, weights);
+                all.AddRange(logP);
+                all.AddRange(weights);
+                previous = rows;
+            }
 
-                return [.. all];
-            }
-            finally
-            {
-                EngineThreads.Count = saved;
-            }
-        }
+            return all.ToArray();
+        });
 
         Assert.Equal(Run(1), Run(2)); // bitwise: float equality, no tolerance
     }

@@ -1,5 +1,6 @@
 using MLNetRnn.Layers;
 using MLNetRnn.Numerics;
+using MLNetRnn.Tests.TestSupport;
 using MLNetRnn.Training;
 
 namespace MLNetRnn.Tests.Training;
@@ -36,7 +37,7 @@ public sealed class StoreSweepTests
         for (int attempt = 0; attempt < 50 && !cutSeen; attempt++)
         {
             sweep.Calls.Clear();
-            WithThreads(2, () => sweep.Run());
+            EngineThreadCount.With(2, () => sweep.Run());
             var seen = new int[offset];
             foreach (var (at, length) in sweep.Calls)
             {
@@ -79,12 +80,12 @@ public sealed class StoreSweepTests
             sweep.Add(i * 5000, 4000 + i);
         }
 
-        WithThreads(2, () => sweep.RunWholeSlices());
+        EngineThreadCount.With(2, () => sweep.RunWholeSlices());
         Assert.Equal(Enumerable.Range(0, 40), sweep.Slices.Order());
 
         var small = new Recording();
         small.Add(0, (int)SliceSweep.MinSplitElements - 1);
-        WithThreads(2, () => small.Run());
+        EngineThreadCount.With(2, () => small.Run());
         Assert.Equal([(0, (int)SliceSweep.MinSplitElements - 1)], small.Calls);
     }
 
@@ -94,8 +95,8 @@ public sealed class StoreSweepTests
     [MemberData(nameof(Optimizers))]
     public void OptimizerClippingAndZeroGrad_TwoThreadsGiveTheSameBitsAsOne(string optimizer)
     {
-        var one = WithThreads(1, () => Train(optimizer));
-        var two = WithThreads(2, () => Train(optimizer));
+        var one = EngineThreadCount.With(1, () => Train(optimizer));
+        var two = EngineThreadCount.With(2, () => Train(optimizer));
         Assert.Equal(one.Norms, two.Norms);
         Assert.Equal(one.Values, two.Values); // exact: element-wise updates and fixed summation units
     }
@@ -112,7 +113,7 @@ public sealed class StoreSweepTests
         double exact = Math.Sqrt(4_000_000 * ((double)0.1f * 0.1f));
         foreach (int threads in new[] { 1, 2 })
         {
-            float norm = WithThreads(threads, () => GradientClipping.ClipByGlobalNorm(store, 1e6f));
+            float norm = EngineThreadCount.With(threads, () => GradientClipping.ClipByGlobalNorm(store, 1e6f));
             Assert.True(Math.Abs(norm - exact) <= exact * 2e-5, $"{threads} thread(s): norm {norm}, exactly {exact}");
         }
     }
@@ -152,27 +153,6 @@ public sealed class StoreSweepTests
         Assert.All(store.Gradients.ToArray(), g => Assert.Equal(0f, g));
         return (store.Values.ToArray(), [.. norms]);
     }
-
-    // The setting is process-wide; other tests running meanwhile are unaffected in their results, which is the point.
-    private static T WithThreads<T>(int threads, Func<T> run)
-    {
-        int saved = EngineThreads.Count;
-        EngineThreads.Count = threads;
-        try
-        {
-            return run();
-        }
-        finally
-        {
-            EngineThreads.Count = saved;
-        }
-    }
-
-    private static void WithThreads(int threads, Action run) => WithThreads(threads, () =>
-    {
-        run();
-        return 0;
-    });
 
     private sealed class Recording : SliceSweep
     {
