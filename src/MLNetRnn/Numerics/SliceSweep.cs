@@ -8,7 +8,7 @@ namespace MLNetRnn.Numerics;
 /// <para>Used for the per-step passes whose cost follows the parameter count rather than the batch's tokens: the
 /// optimizer's update, gradient clipping's sums and scaling, and clearing gradients. Left on the calling thread they were
 /// the serial part of every two-thread training step, and the larger share of a short (ragged) batch's step.</para>
-/// <para>Two kinds of work, never mixed in one list:</para>
+/// <para>Two kinds of work, which may run one after the other over the same list (gradient clipping sums per slice, then scales):</para>
 /// <list type="bullet">
 /// <item><b>Element-wise</b> (<see cref="Run"/>): the halves may cut a slice. A cut falls on a multiple of
 /// <see cref="Alignment"/> elements from the slice's start, so a vectorised loop sees the same lane groups and the same

@@ -24,15 +24,15 @@ public static class GradientClipping
         // ChunkElements of a dense one, so a large tensor's float sum does not lose its small terms) and combined in
         // double. The units are fixed by the tensors' shapes, never by the thread count: one thread or two give the same
         // norm bit for bit, two threads computing the units' sums at the same time.
-        var work = s_work ??= new ClipWork();
+        var work = s_work ??= new ClipSweep();
         work.Collect(store);
-        work.Sums.RunWholeSlices();
+        work.RunWholeSlices(); // the units' sums
         float norm = (float)Math.Sqrt(work.Total());
         float coefficient = maxNorm / (norm + 1e-6f);
         if (float.IsFinite(norm) && coefficient < 1f)
         {
-            work.Scale.Coefficient = coefficient;
-            work.Scale.Run();
+            work.Coefficient = coefficient;
+            work.Run(); // the scaling, element-wise over the same units
         }
 
         work.Release();
@@ -43,32 +43,23 @@ public static class GradientClipping
     internal const int ChunkElements = 1 << 16;
 
     // One per thread: a clipping call is synchronous, and training loops on different threads each get their own.
-    [ThreadStatic] private static ClipWork? s_work;
+    [ThreadStatic] private static ClipSweep? s_work;
 
-    /// <summary>The units of one clipping call and the two sweeps over them.</summary>
-    private sealed class ClipWork
+    /// <summary>The units of one clipping call: their sums of squares per unit, then their scaling element-wise.</summary>
+    private sealed class ClipSweep : SliceSweep
     {
         private readonly List<(int First, int End, bool Sparse)> _tensors = [];
         private float[] _sums = new float[16];
+        private float[] _gradients = [];
 
-        public ClipWork()
-        {
-            Sums = new SumSweep(this);
-            Scale = new ScaleSweep(this);
-        }
+        /// <summary>Gets or sets the factor <see cref="SliceSweep.Run"/> multiplies the gradients by.</summary>
+        public float Coefficient { get; set; }
 
-        public SumSweep Sums { get; }
-
-        public ScaleSweep Scale { get; }
-
-        public float[] Gradients { get; private set; } = [];
-
-        /// <summary>Lists the units of every trainable tensor, in store order, in both sweeps.</summary>
+        /// <summary>Lists the units of every trainable tensor, in store order.</summary>
         public void Collect(ParameterStore store)
         {
-            Gradients = store.GradientArray;
-            Sums.Clear();
-            Scale.Clear();
+            _gradients = store.GradientArray;
+            Clear();
             _tensors.Clear();
             var parameters = store.Parameters;
             for (int i = 0; i < parameters.Count; i++)
@@ -79,7 +70,7 @@ public static class GradientClipping
                     continue;
                 }
 
-                int first = Sums.Count;
+                int first = Count;
                 if (p.RowSparse is { } sparse)
                 {
                     foreach (int row in sparse.Rows)
@@ -95,12 +86,12 @@ public static class GradientClipping
                     }
                 }
 
-                _tensors.Add((first, Sums.Count, p.RowSparse is not null));
+                _tensors.Add((first, Count, p.RowSparse is not null));
             }
 
-            if (_sums.Length < Sums.Count)
+            if (_sums.Length < Count)
             {
-                Array.Resize(ref _sums, Math.Max(Sums.Count, _sums.Length * 2));
+                Array.Resize(ref _sums, Math.Max(Count, _sums.Length * 2));
             }
         }
 
@@ -130,31 +121,15 @@ public static class GradientClipping
             return sum;
         }
 
-        /// <summary>Drops the reference to the store's gradients (the thread-static work outlives the call).</summary>
-        public void Release() => Gradients = [];
+        /// <summary>Drops the reference to the store's gradients (the thread-static sweep outlives the call).</summary>
+        public void Release() => _gradients = [];
 
-        public void SetSum(int unit, float value) => _sums[unit] = value;
-
-        private void Add(int offset, int length)
-        {
-            Sums.Add(offset, length);
-            Scale.Add(offset, length);
-        }
-    }
-
-    private sealed class SumSweep(ClipWork work) : SliceSweep
-    {
         protected override void ApplySlice(int index, int offset, int length) =>
-            work.SetSum(index, System.Numerics.Tensors.TensorPrimitives.SumOfSquares(work.Gradients.AsSpan(offset, length)));
-    }
-
-    private sealed class ScaleSweep(ClipWork work) : SliceSweep
-    {
-        public float Coefficient { get; set; }
+            _sums[index] = System.Numerics.Tensors.TensorPrimitives.SumOfSquares(_gradients.AsSpan(offset, length));
 
         protected override void Apply(int offset, int length)
         {
-            Span<float> slice = work.Gradients.AsSpan(offset, length);
+            Span<float> slice = _gradients.AsSpan(offset, length);
             System.Numerics.Tensors.TensorPrimitives.Multiply(slice, Coefficient, slice);
         }
     }

@@ -197,7 +197,6 @@ public sealed class EngineThreadsTests
 
             // The worker ran part 0 of jobs (the caller takes a part back only when the worker is late to claim it).
             Assert.True(workerAfter > workerBefore, $"the worker ran no part 0 in {jobs} jobs ({takenAfter - takenBefore} taken back)");
-            return 0;
         });
     }
 
@@ -223,7 +222,6 @@ public sealed class EngineThreadsTests
             });
 
             Assert.All(failures, f => Assert.Equal(0, f));
-            return 0;
         });
     }
 
@@ -239,7 +237,6 @@ public sealed class EngineThreadsTests
             var work = new Recording();
             TwoWay.Run(work);
             Assert.Equal([1, 1], work.Runs);
-            return 0;
         });
     }
 
