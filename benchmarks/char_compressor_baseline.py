@@ -25,7 +25,7 @@ import shutil
 import subprocess
 import tempfile
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+import moby_dick
 
 # name → command that compresses the file {src} into {dst}
 COMPRESSORS = {
@@ -38,40 +38,44 @@ COMPRESSORS = {
 }
 
 
-def compressed_bytes(command, text, work, name):
-    src = os.path.join(work, name + ".txt")
-    dst = os.path.join(work, name + ".out")
-    with open(src, "w", encoding="utf-8", newline="") as f:
+def write(work, name, text):
+    """Writes text to work/name/book.txt: both inputs have the same file name, so archive headers that store it cancel."""
+    os.makedirs(os.path.join(work, name))
+    path = os.path.join(work, name, "book.txt")
+    with open(path, "w", encoding="utf-8", newline="") as f:
         f.write(text)
-    if os.path.exists(dst):
-        os.remove(dst)
+    return path
+
+
+def compressed_bytes(command, src, dst):
     subprocess.run(command.format(src=src, dst=dst), shell=True, check=True)
     return os.path.getsize(dst)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", default=os.path.join(HERE, "..", "datasets", "moby-dick", "moby-dick.txt"))
+    parser.add_argument("--data", default=moby_dick.DATA)
     parser.add_argument("--paq8px", help="path of a paq8px executable (optional, slow)")
     args = parser.parse_args()
     if args.paq8px:
         COMPRESSORS["paq8px -8"] = args.paq8px + " -8 {src} {dst} >/dev/null 2>&1"
-    with open(args.data, encoding="utf-8", newline="") as f:
-        text = f.read()
-    cut = len(text) - len(text) // 20  # the example's split: the last 5 % of the characters
+    text = moby_dick.read(args.data)
+    cut = moby_dick.held_out_start(text)
     held_out = len(text) - cut
     print(f"{len(text):,} characters, held out the last {held_out:,}")
     print("| compressor | first 95 % (bytes) | whole book (bytes) | held-out 5 % given the rest (bits/char) | whole book alone (bits/char) |")
     print("|---|---:|---:|---:|---:|")
-    for name, command in COMPRESSORS.items():
-        tool = command.split()[0]
-        if shutil.which(tool) is None:
-            print(f"| {name} | {tool} not installed | | | |")
-            continue
-        with tempfile.TemporaryDirectory() as work:
-            prefix = compressed_bytes(command, text[:cut], work, "prefix")
-            whole = compressed_bytes(command, text, work, "whole")
-        print(f"| {name} | {prefix:,} | {whole:,} | {8.0 * (whole - prefix) / held_out:.3f} | {8.0 * whole / len(text):.3f} |", flush=True)
+    with tempfile.TemporaryDirectory() as work:
+        prefix_text, whole_text = write(work, "prefix", text[:cut]), write(work, "whole", text)
+        for number, (name, command) in enumerate(COMPRESSORS.items()):
+            tool = command.split()[0]
+            if shutil.which(tool) is None:
+                print(f"| {name} | {tool} not installed | | | |")
+                continue
+            # a fresh output name per compressor: 7z and zpaq add to an archive that already exists
+            prefix = compressed_bytes(command, prefix_text, os.path.join(work, f"prefix{number}.out"))
+            whole = compressed_bytes(command, whole_text, os.path.join(work, f"whole{number}.out"))
+            print(f"| {name} | {prefix:,} | {whole:,} | {8.0 * (whole - prefix) / held_out:.3f} | {8.0 * whole / len(text):.3f} |", flush=True)
 
 
 if __name__ == "__main__":

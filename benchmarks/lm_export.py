@@ -1,6 +1,6 @@
 """Shared by benchmarks/dynamic_eval.py and benchmarks/ngram_mixture.py: an exported MLNetRnn character LSTM in PyTorch.
 
-`load` reads the directory `mlnet-rnn export` writes for a language-model file (weights.npz with PyTorch-style names,
+`ExportedLstm` reads the directory `mlnet-rnn export` writes for a language-model file (weights.npz with PyTorch-style names,
 vocab.txt, config.json; one-layer one-hot LSTM models only, the TextGeneration example's architecture) and the held-out
 5 % of the text the way examples/TextGeneration cuts it. `probabilities` scores the held-out stream from a zero state,
 statically or with dynamic evaluation (Krause et al., ICML 2018: each segment is scored, then one gradient step is taken
@@ -13,7 +13,9 @@ import os
 import numpy as np
 import torch
 
-DEFAULT_DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "datasets", "moby-dick", "moby-dick.txt")
+import moby_dick
+
+DEFAULT_DATA = moby_dick.DATA
 
 
 class ExportedLstm:
@@ -24,9 +26,8 @@ class ExportedLstm:
         vocab = [line.rstrip("\n") for line in open(os.path.join(export, "vocab.txt"), encoding="utf-8")]
         vocab = ["\n" if v == "\\n" else v for v in vocab]  # the list escapes a newline as the two characters \n
         index = {c: i for i, c in enumerate(vocab)}
-        with open(data, encoding="utf-8", newline="") as f:
-            self.text = f.read()
-        self.cut = len(self.text) - len(self.text) // 20  # the example's split: the last 5 % held out
+        self.text = moby_dick.read(data)
+        self.cut = moby_dick.held_out_start(self.text)
         self.ids = torch.tensor([index.get(c, 1) for c in self.text[self.cut:]])  # 1 = <UNK>
 
         weights = np.load(os.path.join(export, "weights.npz"))
