@@ -33,12 +33,23 @@ internal static class EvaluateCommand
         var plot = PlotOutput.Create("--plot", "Classifier: write the confusion matrix as a heat map to this .png or .svg.");
         var tagging = new TagOptions();
         var history = ForecastCommands.History();
+        var adaptive = new LanguageModelCommands.AdaptiveEvaluationArguments();
         var command = new Command("evaluate", "Score a model on labelled data.") { model, data, inputColumn, labelColumn, targetColumn, beam, separator, plot, history, json, tagging.TokenColumn, tagging.TagColumn };
+        foreach (var option in adaptive.All)
+        {
+            command.Options.Add(option);
+        }
+
         command.SetAction(p =>
         {
             if (LanguageModelCommands.IsLanguageModel(p.GetRequiredValue(model)))
             {
-                return LanguageModelCommands.Evaluate(p.GetRequiredValue(model), p.GetRequiredValue(data), p.GetValue(json));
+                return LanguageModelCommands.Evaluate(p.GetRequiredValue(model), p.GetRequiredValue(data), p.GetValue(json), adaptive.Read(p));
+            }
+
+            foreach (var option in adaptive.All.Where(o => CliOptions.Given(p, o)))
+            {
+                throw new ArgumentException($"{option.Name} is for language models ('train lm'), but '{p.GetRequiredValue(model)}' is not one.");
             }
 
             var file = ModelFile.Read(p.GetRequiredValue(model));

@@ -16,7 +16,9 @@ namespace MLNetRnn.Cli;
 /// <c>{"model","epochs","seconds","tokensPerSecond","rows" (training tokens),"parameters","vocabulary","level","lineMode",
 /// "bptt","distributed" (with <c>--distributed</c>, see <see cref="DistributedTraining.Json"/>),"validation":
 /// {"perplexity","bitsPerToken","crossEntropy","count"} or null}</c>; <c>evaluate --json</c> prints
-/// <c>{"perplexity","bitsPerToken","crossEntropy","count"}</c>. With <c>--distributed</c> (under <c>mpirun.mpich -np N</c>)
+/// <c>{"perplexity","bitsPerToken","crossEntropy","count"}</c>; with <c>--adaptive</c> those four are the adaptive score's and
+/// <c>"static"</c> (the same four without adaptation), <c>"network"</c> (the network alone, with dynamic evaluation),
+/// <c>"ngrams"</c> (<c>[{"order","bitsPerToken","crossEntropy"}]</c>) and <c>"weights"</c> (network first) follow. With <c>--distributed</c> (under <c>mpirun.mpich -np N</c>)
 /// process 0 alone prints, saves the model and scores the held-out text for the summary.
 /// </remarks>
 internal static class LanguageModelCommands
@@ -43,9 +45,10 @@ internal static class LanguageModelCommands
         var minCount = CliOptions.AtLeastOne(new Option<int>("--min-count") { DefaultValueFactory = _ => 1, Description = "Fewest occurrences for a token to get its own id." });
         var schedule = new Option<string>("--schedule") { DefaultValueFactory = _ => "constant", Description = "Learning rate over the run: constant, or cosine (a half cosine from --learning-rate down to 0 at the end of the last epoch)." };
         schedule.AcceptOnlyFromAmong("constant", "cosine");
+        var weightDrop = new Option<float>("--weight-drop") { DefaultValueFactory = _ => defaults.WeightDrop, Description = "Probability in [0, 1) of zeroing each recurrent (hidden-to-hidden) weight for a training chunk: DropConnect as in AWD-LSTM; 0 = off." };
         var distributed = DistributedTraining.Create();
         var command = common.AddTo(new Command("lm", "Train a recurrent language model on a text (truncated BPTT) for generate and evaluate."),
-            level, bptt, lineMode, oneHot, lowerCase, maxVocabulary, minCount, schedule, distributed);
+            level, bptt, lineMode, oneHot, lowerCase, maxVocabulary, minCount, schedule, weightDrop, distributed);
         command.SetAction(p =>
         {
             bool characters = p.GetValue(level) == "char";
@@ -60,6 +63,7 @@ internal static class LanguageModelCommands
                 HiddenSize = p.GetValue(common.Hidden),
                 NumberOfLayers = p.GetValue(common.Layers),
                 Dropout = p.GetValue(common.Dropout),
+                WeightDrop = p.GetValue(weightDrop),
                 Bptt = p.GetValue(bptt),
                 BatchSize = p.GetValue(common.BatchSize),
                 Epochs = p.GetValue(common.Epochs),
@@ -83,21 +87,79 @@ internal static class LanguageModelCommands
     /// <summary>Whether <paramref name="path"/> is a language-model file rather than an ML.NET model zip.</summary>
     public static bool IsLanguageModel(string path) => File.Exists(path) && LanguageModelFile.LooksLikeLanguageModel(path);
 
-    /// <summary><c>evaluate</c> on a language model: perplexity and bits per token of a text, the state carried through it.</summary>
-    public static int Evaluate(string modelPath, string dataPath, bool json)
+    /// <summary><c>evaluate</c> on a language model: perplexity and bits per token of a text, the state carried through it;
+    /// with <c>--adaptive</c> also the adaptive score (<see cref="LanguageModel.EvaluateAdaptive"/>).</summary>
+    public static int Evaluate(string modelPath, string dataPath, bool json, AdaptiveEvaluationOptions? adaptive)
     {
         var model = LanguageModel.Load(modelPath);
-        var metrics = model.Evaluate(ReadText(dataPath, "--data"));
+        string text = ReadText(dataPath, "--data");
+        var metrics = model.Evaluate(text);
+        var result = adaptive is null ? null : model.EvaluateAdaptive(text, adaptive);
+        string unit = model.Level == TokenLevel.Character ? "character" : "token";
         if (json)
         {
-            JsonOut.Line(Json(metrics));
+            JsonOut.Line(result is null ? Json(metrics) : new
+            {
+                perplexity = JsonOut.Round(result.Mixture.Perplexity), bitsPerToken = JsonOut.Round(result.Mixture.BitsPerToken),
+                crossEntropy = JsonOut.Round(result.Mixture.CrossEntropy), count = result.Mixture.Count,
+                @static = Json(metrics),
+                network = Json(result.Network),
+                ngrams = adaptive!.NGramOrders.Zip(result.NGrams, (order, m) => new { order, bitsPerToken = JsonOut.Round(m.BitsPerToken), crossEntropy = JsonOut.Round(m.CrossEntropy) }),
+                weights = result.Weights.Select(w => JsonOut.Round(w)),
+            });
+            return 0;
         }
-        else
+
+        Console.WriteLine($"perplexity {metrics.Perplexity:F3}, {metrics.BitsPerToken:F4} bits per {unit}, cross-entropy {metrics.CrossEntropy:F4} nats, {metrics.Count:N0} predicted tokens");
+        if (result is not null)
         {
-            Console.WriteLine($"perplexity {metrics.Perplexity:F3}, {metrics.BitsPerToken:F4} bits per {(model.Level == TokenLevel.Character ? "character" : "token")}, cross-entropy {metrics.CrossEntropy:F4} nats, {metrics.Count:N0} predicted tokens");
+            Console.WriteLine($"adaptive: {result.Mixture.BitsPerToken:F4} bits per {unit} (perplexity {result.Mixture.Perplexity:F3}); network{(adaptive!.DynamicLearningRate > 0 ? " with dynamic evaluation" : "")} {result.Network.BitsPerToken:F4}"
+                + string.Concat(adaptive.NGramOrders.Zip(result.NGrams, (order, m) => $", {order}-gram {m.BitsPerToken:F4}"))
+                + $"; final weights {string.Join(" / ", result.Weights.Select(w => w.ToString("F2", System.Globalization.CultureInfo.InvariantCulture)))}");
         }
 
         return 0;
+    }
+
+    /// <summary>The options of <c>evaluate</c> that only a language model takes: <c>--adaptive</c> and its settings.</summary>
+    internal sealed class AdaptiveEvaluationArguments
+    {
+        private static readonly AdaptiveEvaluationOptions Defaults = new();
+
+        public Option<bool> Adaptive { get; } = new("--adaptive") { Description = "Language model: also score adaptively: dynamic evaluation of the network mixed with adaptive n-gram models, every token scored before anything learns from it." };
+
+        public Option<float> DynamicRate { get; } = new("--dynamic-rate") { DefaultValueFactory = _ => Defaults.DynamicLearningRate, Description = "With --adaptive: the RMS-normalised step of dynamic evaluation; 0 = the network as trained." };
+
+        public Option<string> NGramOrders { get; } = new("--ngram-orders") { DefaultValueFactory = _ => string.Join(',', Defaults.NGramOrders), Description = "With --adaptive: comma-separated orders of the n-gram models mixed in (at most 3), or 'none'." };
+
+        public Option<string?> PrecedingText { get; } = new("--preceding-text") { Description = "With --adaptive: a text file the n-gram models count before --data (normally the training text)." };
+
+        public Option[] All => [Adaptive, DynamicRate, NGramOrders, PrecedingText];
+
+        /// <summary>The settings, or null without <c>--adaptive</c> (then the other three must not be given).</summary>
+        public AdaptiveEvaluationOptions? Read(ParseResult parse)
+        {
+            if (!parse.GetValue(Adaptive))
+            {
+                foreach (var option in All[1..].Where(o => CliOptions.Given(parse, o)))
+                {
+                    throw new ArgumentException($"{option.Name} sets up the adaptive evaluation; add --adaptive, or leave {option.Name} out.");
+                }
+
+                return null;
+            }
+
+            string orders = parse.GetValue(NGramOrders)!.Trim();
+            var options = new AdaptiveEvaluationOptions
+            {
+                DynamicLearningRate = parse.GetValue(DynamicRate),
+                NGramOrders = orders is "none" or "" ? [] : [.. orders.Split(',').Select(o => int.TryParse(o.Trim(), System.Globalization.CultureInfo.InvariantCulture, out int k)
+                    ? k : throw new ArgumentException($"--ngram-orders takes comma-separated whole numbers such as 5,12 (or 'none'), got '{orders}'."))],
+                PrecedingText = parse.GetValue(PrecedingText) is { } path ? ReadText(path, "--preceding-text") : null,
+            };
+            options.Validate();
+            return options;
+        }
     }
 
     /// <summary><c>inspect</c> on a language model: architecture, text settings, vocabulary size and tensors.</summary>

@@ -45,6 +45,45 @@ public sealed class LanguageModelCliTests(LanguageModelCliTests.TrainedModel tra
     }
 
     [Fact]
+    public void Evaluate_Adaptive_PrintsTheAdaptiveScoreBesideTheStaticOne_AsTheLibraryComputesThem()
+    {
+        string preceding = Path.Combine(Path.GetDirectoryName(_trained.HeldOutPath)!, "preceding.txt");
+        File.WriteAllText(preceding, TrainedModel.Text);
+        var (code, stdout, stderr) = CliProcess.Run("evaluate", "--model", _trained.ModelPath, "--data", _trained.HeldOutPath, "--adaptive",
+            "--dynamic-rate", "0.001", "--ngram-orders", "3", "--preceding-text", preceding, "--json");
+        Assert.True(code == 0, stderr);
+        using var doc = JsonDocument.Parse(stdout.Trim().Split('\n')[^1]);
+        var root = doc.RootElement;
+        Assert.Equal(["perplexity", "bitsPerToken", "crossEntropy", "count", "static", "network", "ngrams", "weights"], root.EnumerateObject().Select(p => p.Name));
+        var model = LanguageModel.Load(_trained.ModelPath);
+        var expected = model.EvaluateAdaptive(TrainedModel.HeldOut, new AdaptiveEvaluationOptions { DynamicLearningRate = 0.001f, NGramOrders = [3], PrecedingText = TrainedModel.Text });
+        Assert.Equal(expected.Mixture.BitsPerToken, root.GetProperty("bitsPerToken").GetDouble(), 5);
+        Assert.Equal(expected.Network.BitsPerToken, root.GetProperty("network").GetProperty("bitsPerToken").GetDouble(), 5);
+        Assert.Equal(model.Evaluate(TrainedModel.HeldOut).BitsPerToken, root.GetProperty("static").GetProperty("bitsPerToken").GetDouble(), 5);
+        var ngram = Assert.Single(root.GetProperty("ngrams").EnumerateArray());
+        Assert.Equal(3, ngram.GetProperty("order").GetInt32());
+        Assert.Equal(expected.NGrams[0].BitsPerToken, ngram.GetProperty("bitsPerToken").GetDouble(), 5);
+        double[] weights = [.. root.GetProperty("weights").EnumerateArray().Select(w => w.GetDouble())];
+        Assert.Equal(expected.Weights.Count, weights.Length);
+        for (int k = 0; k < weights.Length; k++)
+        {
+            Assert.Equal(expected.Weights[k], weights[k], 6);
+        }
+        Assert.Equal(TrainedModel.HeldOut.Length - 1, root.GetProperty("count").GetInt32());
+    }
+
+    [Fact]
+    public void Evaluate_AdaptiveSettingsWithoutAdaptive_OrBadOrders_AreRefused()
+    {
+        var (code, _, stderr) = CliProcess.Run("evaluate", "--model", _trained.ModelPath, "--data", _trained.HeldOutPath, "--ngram-orders", "4");
+        Assert.NotEqual(0, code);
+        Assert.Contains("--ngram-orders sets up the adaptive evaluation; add --adaptive", stderr, StringComparison.Ordinal);
+        (code, _, stderr) = CliProcess.Run("evaluate", "--model", _trained.ModelPath, "--data", _trained.HeldOutPath, "--adaptive", "--ngram-orders", "4,x");
+        Assert.NotEqual(0, code);
+        Assert.Contains("--ngram-orders takes comma-separated whole numbers", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Generate_Json_GivesTheLibrarysSample_AndStreamingPrintsPromptAndText()
     {
         string[] args = ["generate", "--model", _trained.ModelPath, "--prompt", "the ", "--length", "30", "--temperature", "0.7", "--seed", "5"];

@@ -117,6 +117,71 @@ public sealed class LanguageModelNetworkTests
         Compare.Close(whole.H, state.H, 1e-5f, "final hidden state");
     }
 
+    [Theory]
+    [InlineData(RecurrentCellType.Lstm, true, 1)]
+    [InlineData(RecurrentCellType.Gru, false, 2)]
+    public void WeightDrop_BackwardMatchesFiniteDifferencesThroughTheMaskedMatrices(RecurrentCellType cell, bool oneHot, int layers)
+    {
+        // The loss with weight drop is a function of the weights once its mask is fixed: replaying the mask stream's state
+        // before every forward fixes it, so finite differences check the chain rule through W_hh ⊙ mask.
+        var network = Network(cell, oneHot, layers, 31);
+        var masks = new SeededRandom(8);
+        network.UseWeightDrop(0.4f, masks);
+        var drawn = masks.State;
+        var (ids, targets) = Chunk(new Random(2));
+        var start = RandomState(network, 6);
+        float[] weights = network.Parameters.Values.ToArray();
+
+        double Loss()
+        {
+            masks.State = drawn;
+            return Scale * network.Forward(ids, T, Copy(network, start), targets, training: true);
+        }
+
+        network.Parameters.ZeroGrad();
+        double loss = Loss();
+        network.Backward();
+        Assert.Equal(weights, network.Parameters.Values.ToArray()); // the stored weights are never left masked
+        float[] grads = [.. network.Parameters.Gradients.ToArray().Select(g => g * Scale)];
+        foreach (var p in network.Parameters.Parameters)
+        {
+            GradientCheck.Run(network.Parameters.ValueArray, p.Offset, grads.AsSpan(p.Offset, p.Length), Loss, p.Name, maxChecks: 30);
+        }
+
+        for (int l = 0; l < layers; l++)
+        {
+            var hh = network.Parameters[$"rnn.weight_hh_l{l}"];
+            ReadOnlySpan<float> mask = network.WeightDropMask(l);
+            int dropped = 0;
+            for (int k = 0; k < mask.Length; k++)
+            {
+                Assert.True(mask[k] is 0f or (1f / 0.6f), $"mask entry {k} = {mask[k]}");
+                if (mask[k] == 0f)
+                {
+                    dropped++;
+                    Assert.Equal(0f, grads[hh.Offset + k]); // a dropped weight does not take part in the chunk
+                }
+            }
+
+            Assert.InRange(dropped, mask.Length / 5, mask.Length * 3 / 5); // ~40 % of the entries
+        }
+
+        // Scoring uses the full matrices: the same as a network that never heard of weight drop, and unlike the masked loss.
+        var plain = Network(cell, oneHot, layers, 31);
+        double full = plain.Forward(ids, T, Copy(plain, start), targets, training: false);
+        Assert.Equal(full, network.Forward(ids, T, Copy(network, start), targets, training: false));
+        Assert.NotEqual(full, loss / Scale, 4);
+    }
+
+    [Fact]
+    public void WeightDrop_OutsideZeroToOne_IsRefused()
+    {
+        var network = Network(RecurrentCellType.Lstm, true, 1, 1);
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => network.UseWeightDrop(1f, new SeededRandom(1)));
+        Assert.Contains("WeightDrop must be in [0, 1)", error.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new LanguageModelOptions { WeightDrop = -0.1f }.Validate());
+    }
+
     internal static LanguageModelNetwork Network(RecurrentCellType cell, bool oneHot, int layers, int seed) =>
         new(new LanguageModelArchitecture(V, cell, oneHot, oneHot ? V : 5, 6, layers, 0f), new SeededRandom(seed));
 

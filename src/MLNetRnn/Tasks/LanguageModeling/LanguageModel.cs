@@ -103,6 +103,30 @@ public sealed class LanguageModel
     }
 
     /// <summary>
+    /// Scores <paramref name="text"/> adaptively, as a compressor would: a copy of the network reads it as one stream with
+    /// dynamic evaluation (a gradient step after every few tokens it has scored), mixed with n-gram models that count every
+    /// token after scoring it, the mixture weights chosen online from the tokens already scored. No token's probability
+    /// depends on it or on anything after it, so the figure is a fair held-out score of the adaptive model; it is not the
+    /// static score of <see cref="Evaluate"/>, and both are worth reporting. The model itself is not changed.
+    /// </summary>
+    /// <param name="text">Held-out text, tokenized as in training.</param>
+    /// <param name="options">Settings (validated and copied), or null for the defaults: dynamic evaluation at 3e-4, 5- and
+    /// 12-gram models, no preceding text.</param>
+    /// <returns>The mixture's metrics and, on the same tokens, the network's and each n-gram model's alone.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="text"/> is null.</exception>
+    /// <exception cref="ArgumentException">The text has fewer than 2 tokens.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A setting is out of range (<see cref="AdaptiveEvaluationOptions.Validate"/>).</exception>
+    public AdaptiveEvaluationResult EvaluateAdaptive(string text, AdaptiveEvaluationOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        options ??= new AdaptiveEvaluationOptions();
+        options.Validate();
+        options = options.Clone();
+        int[] preceding = options.PrecedingText is { } before && options.NGramOrders.Count > 0 ? _text.Encode(before, _vocabulary) : [];
+        return AdaptiveEvaluation.Run(_network.Clone(), preceding, _text.Encode(text, _vocabulary), options);
+    }
+
+    /// <summary>
     /// Saves the model: a zip with <c>model.onnx</c> (the ONNX step graph of <see cref="GetOnnxModel"/>, whose metadata holds
     /// the architecture, vocabulary and text settings) and MLNetRnn's seal, written through a temporary file and a rename.
     /// </summary>

@@ -20,14 +20,22 @@ namespace MLNetRnn.LanguageModeling;
 /// state enters as a constant, and <see cref="Backward"/> asks the stack for no initial-state gradient, so the gradient of
 /// a chunk's loss stops at the chunk's first step (PyTorch's <c>hidden.detach()</c>).
 /// Loss: mean over the chunk's T·B tokens of <c>−log softmax(z_t)[y_t]</c>.
+/// <para>Weight drop (<see cref="WeightDrop"/>, DropConnect on the recurrent matrices as in Merity et al.'s AWD-LSTM, ICLR 2018):
+/// a training forward draws one mask of 0 or 1/(1−p) per entry of every layer's <c>weight_hh</c> and runs the chunk, all
+/// its steps and streams, with <c>W_hh ⊙ mask</c>; backward runs with the same masked matrix and multiplies that matrix's
+/// gradient by the mask (the chain rule through <c>W ⊙ m</c>). The stored weights are never left masked: they are
+/// restored right after each pass, so scoring, generation and export use the full matrices.</para>
 /// </remarks>
 internal sealed class LanguageModelNetwork
 {
     private readonly SeededRandom _dropoutRandom;
+    private SeededRandom? _weightDropRandom;
+    private float[][] _hhMasks = [];
+    private float[] _hhSaved = [], _hhGradient = [];
     private float[] _x = [], _output = [], _dropMask = [], _logits = [], _dLogits = [], _dOut = [], _dx = [], _hN = [], _cN = [];
     private int[] _ids = [];
     private int _t, _b;
-    private bool _dropped, _skipBackward, _hasLoss;
+    private bool _dropped, _skipBackward, _hasLoss, _weightDropped;
 
     public LanguageModelNetwork(LanguageModelArchitecture architecture, SeededRandom random)
     {
@@ -56,8 +64,32 @@ internal sealed class LanguageModelNetwork
     /// <summary>Gets the logits (T, B, V) of the last <see cref="Forward"/>.</summary>
     public ReadOnlySpan<float> Logits => _logits.AsSpan(0, _t * _b * Architecture.VocabularySize);
 
+    /// <summary>Gets the probability of zeroing each recurrent weight (every layer's <c>weight_hh</c>) for a training chunk, in
+    /// [0, 1); 0 (the default) turns weight drop off. Training only: nothing of it is saved with the model.</summary>
+    public float WeightDrop { get; private set; }
+
     /// <summary>Gets every random stream training draws from inside the network, in a fixed order (for checkpoints).</summary>
-    internal IReadOnlyList<SeededRandom> RandomStreams => [Rnn.DropoutRandom, _dropoutRandom];
+    internal IReadOnlyList<SeededRandom> RandomStreams => _weightDropRandom is null
+        ? [Rnn.DropoutRandom, _dropoutRandom]
+        : [Rnn.DropoutRandom, _dropoutRandom, _weightDropRandom];
+
+    /// <summary>Gets layer <paramref name="layer"/>'s weight-drop mask of the last training forward ((4H, H) for an LSTM).</summary>
+    internal ReadOnlySpan<float> WeightDropMask(int layer) => _hhMasks[layer];
+
+    /// <summary>Turns weight drop on for training chunks, with its own random stream (so turning it on leaves every other
+    /// stream, and so a run without it, unchanged).</summary>
+    /// <param name="probability">In [0, 1); 0 turns it off.</param>
+    /// <param name="random">The stream the masks are drawn from.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="probability"/> is outside [0, 1).</exception>
+    internal void UseWeightDrop(float probability, SeededRandom random)
+    {
+        if (!(probability >= 0f && probability < 1f))
+        {
+            throw new ArgumentOutOfRangeException(nameof(probability), probability, $"WeightDrop must be in [0, 1), got {probability}.");
+        }
+
+        (WeightDrop, _weightDropRandom) = probability > 0f ? (probability, random) : (0f, null);
+    }
 
     /// <summary>A zero state for <paramref name="rows"/> parallel streams.</summary>
     public LanguageModelState NewState(int rows) =>
@@ -121,7 +153,25 @@ internal sealed class LanguageModelNetwork
 
         Span<float> output = _output.AsSpan(0, n * h);
         Span<float> hN = _hN.AsSpan(0, state.H.Length), cN = _cN.AsSpan(0, state.C.Length);
-        Rnn.Forward(x, t, b, default, output, state.H, state.C, hN, cN, training);
+        _weightDropped = training && WeightDrop > 0f;
+        if (_weightDropped)
+        {
+            DrawWeightDropMasks();
+            MaskRecurrentWeights();
+        }
+
+        try
+        {
+            Rnn.Forward(x, t, b, default, output, state.H, state.C, hN, cN, training);
+        }
+        finally
+        {
+            if (_weightDropped)
+            {
+                RestoreRecurrentWeights();
+            }
+        }
+
         hN.CopyTo(state.H);
         cN.CopyTo(state.C);
         _dropped = training && Architecture.Dropout > 0f;
@@ -168,15 +218,106 @@ internal sealed class LanguageModelNetwork
             TensorPrimitives.Multiply(dOut, _dropMask.AsSpan(0, n * h), dOut);
         }
 
-        if (Embedding is null)
+        Span<float> dx = default;
+        if (Embedding is not null)
         {
-            Rnn.Backward(dOut); // one-hot input has no parameters before the stack: no input gradient needed
-            return;
+            Buffers.Ensure(ref _dx, n * i);
+            dx = _dx.AsSpan(0, n * i);
         }
 
-        Buffers.Ensure(ref _dx, n * i);
-        Span<float> dx = _dx.AsSpan(0, n * i);
-        Rnn.Backward(dOut, default, default, dx);
-        Embedding.Backward(_ids.AsSpan(0, n), dx);
+        if (_weightDropped)
+        {
+            SaveRecurrentGradients();
+            MaskRecurrentWeights();
+        }
+
+        try
+        {
+            Rnn.Backward(dOut, default, default, dx); // one-hot input has no parameters before the stack: no input gradient needed
+        }
+        finally
+        {
+            if (_weightDropped)
+            {
+                RestoreRecurrentWeights();
+            }
+        }
+
+        if (_weightDropped)
+        {
+            MaskRecurrentGradients();
+        }
+
+        Embedding?.Backward(_ids.AsSpan(0, n), dx);
+    }
+
+    private IEnumerable<Parameter> RecurrentWeights() =>
+        Enumerable.Range(0, Architecture.NumberOfLayers).Select(l => Parameters[$"rnn.weight_hh_l{l}"]);
+
+    /// <summary>Draws one fresh mask per layer's <c>weight_hh</c> for this chunk.</summary>
+    private void DrawWeightDropMasks()
+    {
+        if (_hhMasks.Length != Architecture.NumberOfLayers)
+        {
+            _hhMasks = [.. RecurrentWeights().Select(p => new float[p.Length])];
+        }
+
+        float keep = 1f / (1f - WeightDrop);
+        foreach (float[] mask in _hhMasks)
+        {
+            for (int k = 0; k < mask.Length; k++)
+            {
+                mask[k] = _weightDropRandom!.NextSingle() < WeightDrop ? 0f : keep;
+            }
+        }
+    }
+
+    /// <summary>Saves every <c>weight_hh</c> and multiplies its mask in; <see cref="RestoreRecurrentWeights"/> puts the saved values back.</summary>
+    private void MaskRecurrentWeights()
+    {
+        int l = 0, offset = 0;
+        Buffers.Ensure(ref _hhSaved, RecurrentWeights().Sum(p => p.Length)); // once: growing does not keep the contents
+        foreach (var p in RecurrentWeights())
+        {
+            p.Value.CopyTo(_hhSaved.AsSpan(offset, p.Length));
+            TensorPrimitives.Multiply(p.Value, _hhMasks[l++], p.Value);
+            offset += p.Length;
+        }
+    }
+
+    /// <summary>Backward adds the masked matrix's gradient to what the gradient buffer holds: keep what was there before.</summary>
+    private void SaveRecurrentGradients()
+    {
+        int offset = 0;
+        Buffers.Ensure(ref _hhGradient, RecurrentWeights().Sum(p => p.Length));
+        foreach (var p in RecurrentWeights())
+        {
+            p.Gradient.CopyTo(_hhGradient.AsSpan(offset, p.Length));
+            offset += p.Length;
+        }
+    }
+
+    private void RestoreRecurrentWeights()
+    {
+        int offset = 0;
+        foreach (var p in RecurrentWeights())
+        {
+            _hhSaved.AsSpan(offset, p.Length).CopyTo(p.Value);
+            offset += p.Length;
+        }
+    }
+
+    /// <summary>Chain rule through <c>W ⊙ m</c>: the gradient this backward added to every <c>weight_hh</c> is multiplied by its mask.</summary>
+    private void MaskRecurrentGradients()
+    {
+        int l = 0, offset = 0;
+        foreach (var p in RecurrentWeights())
+        {
+            Span<float> g = p.Gradient, before = _hhGradient.AsSpan(offset, p.Length);
+            TensorPrimitives.Subtract(g, before, g);
+            TensorPrimitives.Multiply(g, _hhMasks[l++], g);
+            TensorPrimitives.Add(g, before, g);
+            offset += p.Length;
+        }
     }
 }

@@ -42,6 +42,15 @@ public sealed class LanguageModelOptions
     /// <summary>Gets or sets the dropout probability between recurrent layers and before the head, in [0, 1). Default 0.</summary>
     public float Dropout { get; set; }
 
+    /// <summary>
+    /// Gets or sets the weight-drop probability: for every training chunk, each entry of every layer's recurrent matrix
+    /// (<c>weight_hh</c>) is zeroed with this probability (the rest scaled by 1/(1−p)), one mask shared by all steps and
+    /// streams of the chunk: DropConnect on the hidden-to-hidden weights, AWD-LSTM's regulariser, which leaves the
+    /// recurrence itself unchanged and lets a larger model train longer before it memorises the text. In [0, 1); training
+    /// only (scoring, generation and the saved model use the full weights). Default 0 (off).
+    /// </summary>
+    public float WeightDrop { get; set; }
+
     /// <summary>Gets or sets the truncated-BPTT chunk: steps read between two optimizer steps; the state is carried across
     /// chunks, the gradient stops at each chunk's first step. Default 100.</summary>
     public int Bptt { get; set; } = 100;
@@ -141,6 +150,11 @@ public sealed class LanguageModelOptions
         if (!(Dropout >= 0f && Dropout < 1f))
         {
             throw new ArgumentOutOfRangeException(nameof(Dropout), Dropout, $"Dropout must be in [0, 1), got {Dropout}.");
+        }
+
+        if (!(WeightDrop >= 0f && WeightDrop < 1f))
+        {
+            throw new ArgumentOutOfRangeException(nameof(WeightDrop), WeightDrop, $"WeightDrop must be in [0, 1) (0 = off; 0.1 to 0.5 are usual), got {WeightDrop}.");
         }
 
         if (!(LearningRate > 0f && float.IsFinite(LearningRate)))

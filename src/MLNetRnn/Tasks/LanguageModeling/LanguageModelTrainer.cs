@@ -25,6 +25,8 @@ namespace MLNetRnn.LanguageModeling;
 /// </remarks>
 public sealed class LanguageModelTrainer
 {
+    private const long WeightDropStream = 0x5745_4947_4854; // "WEIGHT": the weight-drop masks' stream, seeded apart from the others
+
     private readonly LanguageModelOptions _options;
 
     /// <summary>Creates a trainer; the options are validated and copied.</summary>
@@ -78,9 +80,14 @@ public sealed class LanguageModelTrainer
         var architecture = new LanguageModelArchitecture(vocabularySize, o.CellType, o.OneHotInput, o.OneHotInput ? vocabularySize : o.EmbeddingSize,
             o.HiddenSize, o.NumberOfLayers, o.Dropout);
         var network = new LanguageModelNetwork(architecture, random);
+        if (o.WeightDrop > 0f)
+        {
+            network.UseWeightDrop(o.WeightDrop, new SeededRandom(o.Seed ^ WeightDropStream)); // not forked from random: a run without it stays as it was
+        }
+
         var settings = new EpochSettings(o.Epochs, o.BatchSize, o.LearningRate, o.ClipNorm, o.EarlyStoppingPatience, o.LearningRateDecay, o.CosineSchedule);
         var control = new TrainingControl("LanguageModel",
-            string.Create(CultureInfo.InvariantCulture, $"{architecture}, bptt {o.Bptt}, batch {o.BatchSize}, learning rate {o.LearningRate:R}, clip {o.ClipNorm:R}, patience {o.EarlyStoppingPatience}, decay {o.LearningRateDecay:R}{(o.CosineSchedule ? ", cosine schedule" : "")}, seed {o.Seed}, validation {valid is not null}"),
+            string.Create(CultureInfo.InvariantCulture, $"{architecture}, bptt {o.Bptt}, batch {o.BatchSize}, learning rate {o.LearningRate:R}, clip {o.ClipNorm:R}, patience {o.EarlyStoppingPatience}, decay {o.LearningRateDecay:R}{(o.CosineSchedule ? ", cosine schedule" : "")}{(o.WeightDrop > 0f ? $", weight drop {o.WeightDrop:R}" : "")}, seed {o.Seed}, validation {valid is not null}"),
             TrainingControl.Digest([ids], valid is null ? null : [valid]),
             [random, .. network.RandomStreams], o.Checkpoint, o.MaxSkippedBatches, o.CancellationToken, history, DataParallel: o.DataParallelGroup);
         var step = new ChunkStep(network, streams, o.DataParallelGroup);
