@@ -81,10 +81,32 @@ public sealed class AdaptiveNGramModelTests
     }
 
     [Fact]
-    public void Distribution_SumsToOne_AndEqualsProbability()
+    public void ModifiedDiscounts_OrderZero_MatchTheHandWorkedCountsOfCounts()
+    {
+        // a a b c c c d over V = 5: counts a 2, b 1, c 3, d 1, e 0, so n1 = 2, n2 = 1, n3 = 1, n4 = 0 and Y = 2 / (2 + 2 · 1) = 0.5;
+        // D1 = 1 − 2 · .5 · 1/2 = .5, D2 = 2 − 3 · .5 · 1/1 = .5, D3+ = 3 − 4 · .5 · 0/1 = 3; γ = (.5 · 2 + .5 · 1 + 3 · 1) / 7.
+        var model = new AdaptiveNGramModel(5, 0, discount: null);
+        model.Observe([0, 0, 1, 2, 2, 2, 3]);
+        double gamma = 4.5 / 7, lower = 0.2;
+        Assert.Equal((1.5 / 7) + (gamma * lower), model.Probability(0), 15);
+        Assert.Equal((0.5 / 7) + (gamma * lower), model.Probability(1), 15);
+        Assert.Equal(gamma * lower, model.Probability(2), 15); // counted 3 times, all of it discounted (D3+ = 3)
+        Assert.Equal((0.5 / 7) + (gamma * lower), model.Probability(3), 15);
+        Assert.Equal(gamma * lower, model.Probability(4), 15);
+
+        model.Observe(4); // e once: n1 = 3, so Y = 3/5, D1 = 1 − 2 · .6 · 1/3 = .6, and e gets its own count
+        double d1 = 0.6, d2 = 2 - (3 * 0.6 * 1 / 1);
+        gamma = ((d1 * 3) + (d2 * 1) + (3 * 1)) / 8;
+        Assert.Equal(((1 - d1) / 8) + (gamma * lower), model.Probability(4), 15);
+    }
+
+    [Theory]
+    [InlineData(0.75)]
+    [InlineData(null)]
+    public void Distribution_SumsToOne_AndEqualsProbability(double? discount)
     {
         var random = new Random(20240501);
-        var model = new AdaptiveNGramModel(40, 4);
+        var model = new AdaptiveNGramModel(40, 4, discount);
         double[] p = new double[40];
         for (int t = 0; t < 4000; t++)
         {

@@ -15,6 +15,9 @@ internal static class AdaptiveEvaluation
 {
     private const float RmsDecay = 0.99f, RmsEpsilon = 1e-5f;
 
+    // The geometric mixtures' online learning rates; the final linear mixture follows whichever (or the linear mixture) leads.
+    private static readonly double[] GeometricRates = [0.002, 0.006, 0.02];
+
     /// <param name="network">A copy of the trained network; dynamic evaluation changes its weights.</param>
     /// <param name="preceding">Ids the n-gram models count first (empty for none).</param>
     /// <param name="ids">The text's ids, at least 2: ids[0..N−1] in, ids[1..N] predicted, one stream from a zero state.</param>
@@ -36,10 +39,10 @@ internal static class AdaptiveEvaluation
             model.Observe(ids[0]);
         }
 
-        int longest = ngrams.Length == 0 ? 0 : ngrams.Max(g => g.Order);
-        var mixture = new OnlineMixture(m, longest + 2, options.MixtureStep); // context: the longest seen n-gram context, −1..longest
-        var contextUse = new long[longest + 2];
-        double[] sums = new double[m];
+        var mixture = new OnlineMixture(m, 1, options.MixtureStep); // one weight set: a set per matched n-gram order measured no better
+        var geometric = m > 1 ? GeometricRates.Select(rate => new GeometricMixture(m, v, rate)).ToArray() : [];
+        var final = new OnlineMixture(1 + geometric.Length, 1, options.MixtureStep); // the linear mixture and the geometric ones, mixed
+        double[] sums = new double[m], logs = new double[m * v], candidates = new double[1 + geometric.Length];
         double mixed = 0;
         Span<double> probabilities = stackalloc double[m];
 
@@ -56,14 +59,14 @@ internal static class AdaptiveEvaluation
             {
                 int target = ids[start + 1 + s];
                 probabilities[0] = Probability(logits.Slice(s * v, v), target);
-                int context = 0;
                 for (int g = 0; g < ngrams.Length; g++)
                 {
                     probabilities[1 + g] = ngrams[g].Probability(target);
-                    if (ngrams[g].Order == longest)
-                    {
-                        context = ngrams[g].MatchedOrder + 1;
-                    }
+                }
+
+                if (geometric.Length > 0)
+                {
+                    LogDistributions(logits.Slice(s * v, v), ngrams, logs);
                 }
 
                 for (int k = 0; k < m; k++)
@@ -71,8 +74,13 @@ internal static class AdaptiveEvaluation
                     sums[k] -= Math.Log(probabilities[k]);
                 }
 
-                contextUse[context]++;
-                double p = mixture.Mix(probabilities, context);
+                candidates[0] = mixture.Mix(probabilities, 0);
+                for (int g = 0; g < geometric.Length; g++)
+                {
+                    candidates[1 + g] = geometric[g].Mix(logs, target);
+                }
+
+                double p = geometric.Length > 0 ? final.Mix(candidates, 0) : candidates[0];
                 mixed -= Math.Log(p);
                 trace?.Add(p);
                 foreach (var model in ngrams)
@@ -90,12 +98,40 @@ internal static class AdaptiveEvaluation
         }
 
         long count = ids.Length - 1;
-        var weights = mixture.Weights(Array.IndexOf(contextUse, contextUse.Max())).ToArray();
+        var weights = mixture.Weights(0).ToArray();
         return new AdaptiveEvaluationResult(
             new LanguageModelMetrics(mixed / count, count),
             new LanguageModelMetrics(sums[0] / count, count),
             [.. sums.Skip(1).Select(sum => new LanguageModelMetrics(sum / count, count))],
             weights);
+    }
+
+    /// <summary>(M, V) log-probabilities: log-softmax of the network's logits, then each n-gram model's distribution's log.</summary>
+    private static void LogDistributions(ReadOnlySpan<float> logits, AdaptiveNGramModel[] ngrams, double[] logs)
+    {
+        int v = logits.Length;
+        float max = TensorPrimitives.Max(logits);
+        double sum = 0;
+        foreach (float z in logits)
+        {
+            sum += Math.Exp(z - max);
+        }
+
+        double shift = max + Math.Log(sum);
+        for (int x = 0; x < v; x++)
+        {
+            logs[x] = logits[x] - shift;
+        }
+
+        for (int g = 0; g < ngrams.Length; g++)
+        {
+            Span<double> row = logs.AsSpan((1 + g) * v, v);
+            ngrams[g].Distribution(row);
+            for (int x = 0; x < v; x++)
+            {
+                row[x] = Math.Log(row[x]);
+            }
+        }
     }
 
     /// <summary>softmax(logits)[target] in double.</summary>

@@ -27,8 +27,12 @@ public sealed class AdaptiveEvaluationOptions
     /// </summary>
     public IReadOnlyList<int> NGramOrders { get; set; } = [5, 12];
 
-    /// <summary>Gets or sets the n-gram models' absolute discount, in (0, 1]. Default 0.75.</summary>
-    public double NGramDiscount { get; set; } = 0.75;
+    /// <summary>
+    /// Gets or sets the n-gram models' fixed absolute discount, in (0, 1], or null for Chen and Goodman's modified discounts
+    /// (three per order, estimated from the counts of counts as the models count). Default null: on the 5 % of Moby-Dick
+    /// before the held-out part they beat 0.75 (5-gram 2.184 against 2.230 bits per character).
+    /// </summary>
+    public double? NGramDiscount { get; set; }
 
     /// <summary>
     /// Gets or sets text the n-gram models count before the scored text, as if it came just before it: normally the
@@ -38,8 +42,8 @@ public sealed class AdaptiveEvaluationOptions
 
     /// <summary>
     /// Gets or sets the grid step of the mixture weights, which are chosen online: before each token, the weights on this
-    /// simplex grid with the least loss on the tokens already scored (follow the leader), kept apart for each length of the
-    /// longest n-gram context seen before. In (0, 0.5]; 1/step must be a whole number. Default 0.05.
+    /// simplex grid with the least loss on the tokens already scored (follow the leader). In (0, 0.5]; 1/step must be a
+    /// whole number. Default 0.05.
     /// </summary>
     public double MixtureStep { get; set; } = 0.05;
 
@@ -68,9 +72,9 @@ public sealed class AdaptiveEvaluationOptions
                 $"At most 3 n-gram models can be mixed (the mixture's weight grid grows with the power of the model count), got {NGramOrders.Count}: {string.Join(", ", NGramOrders)}."));
         }
 
-        if (!(NGramDiscount > 0 && NGramDiscount <= 1))
+        if (NGramDiscount is { } discount && !(discount > 0 && discount <= 1))
         {
-            throw new ArgumentOutOfRangeException(nameof(NGramDiscount), NGramDiscount, $"NGramDiscount must be in (0, 1], got {NGramDiscount}; 0.75 is usual.");
+            throw new ArgumentOutOfRangeException(nameof(NGramDiscount), NGramDiscount, $"NGramDiscount must be in (0, 1], got {NGramDiscount}; 0.75 is usual, or null for discounts estimated from the counts.");
         }
 
         double steps = 1 / MixtureStep;

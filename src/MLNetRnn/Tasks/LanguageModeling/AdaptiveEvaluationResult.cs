@@ -5,8 +5,8 @@ namespace MLNetRnn.LanguageModeling;
 /// alone, with dynamic evaluation if on, when no n-gram model was asked for).</param>
 /// <param name="Network">The network alone, with dynamic evaluation when <see cref="AdaptiveEvaluationOptions.DynamicLearningRate"/> &gt; 0.</param>
 /// <param name="NGrams">Each adaptive n-gram model alone, in the order of <see cref="AdaptiveEvaluationOptions.NGramOrders"/>.</param>
-/// <param name="Weights">The mixture weights the most common mixing context held at the end (network first, then the
-/// n-gram models), to show what the mixture leant on.</param>
+/// <param name="Weights">The mixture weights at the end (network first, then the n-gram models), to show what the
+/// mixture leant on.</param>
 public sealed record AdaptiveEvaluationResult(
     LanguageModelMetrics Mixture,
     LanguageModelMetrics Network,

@@ -20,6 +20,14 @@ namespace MLNetRnn.LanguageModeling;
 /// With 0 &lt; d ≤ 1 every step keeps the distribution summing to 1.
 /// </para>
 /// <para>
+/// With no fixed discount (<c>discount: null</c>), the discounts are Chen and Goodman's modified ones, three per order
+/// estimated from that order's counts of counts (n_j = the (context, id) pairs counted exactly j times, kept up to date as
+/// tokens are counted): Y = n1 / (n1 + 2 n2), D1 = 1 − 2Y n2/n1, D2 = 2 − 3Y n3/n2, D3+ = 3 − 4Y n4/n3, each clamped to
+/// [0.05, j] (0.75 while a count it needs is 0). A follower counted f times keeps max(f − D(f), 0) and the context passes
+/// γ = (D1 m1 + D2 m2 + D3+ m3+) / total(c) to the lower order, m_j its followers counted j (3+: 3 or more) times:
+/// p = max(follows(c_k, x) − D, 0) / total(c_k) + γ · p. Still a distribution summing to 1 (D(f) ≤ f).
+/// </para>
+/// <para>
 /// Contexts are stored by a 64-bit hash of (order, ids), extended one id at a time from the most recent id backwards.
 /// Two contexts whose hashes collide are merged; for n contexts that happens with probability about n² / 2⁶⁵
 /// (below 10⁻⁵ for ten million contexts). Each context keeps its total, its distinct count and a linked list of its
@@ -31,10 +39,12 @@ internal sealed class AdaptiveNGramModel
 {
     private const int IndexedFollowers = 16; // from this many distinct followers a context finds them by table, not by list
     private const ulong Seed = 0x243F6A8885A308D3;
+    private const double MinimumDiscount = 0.05; // keeps γ > 0, so no id ever gets probability 0
 
     private readonly int _vocabularySize;
     private readonly int _order;
-    private readonly double _discount;
+    private readonly double _discount; // NaN: modified discounts from the counts of counts
+    private readonly long[] _countOfCounts; // (N+1, 4): per order, the pairs counted exactly 1, 2, 3, 4 times
     private readonly int[] _recent;  // (N) the last N ids, a ring: id at distance j from the end at (_length − j) mod N
     private readonly ulong[] _hash;  // (N+1) hash of the order-k context of the current history
     private readonly int[] _context; // (N+1) its record, −1 when never counted; valid when _fresh
@@ -48,6 +58,8 @@ internal sealed class AdaptiveNGramModel
     private int[] _total = new int[1024];         // (K) tokens counted after the context
     private int[] _distinct = new int[1024];      // (K) different ids among them
     private int[] _firstFollower = new int[1024]; // (K) head of the follower list, −1 when empty
+    private int[] _ones = new int[1024];          // (K) followers counted exactly once
+    private int[] _twos = new int[1024];          // (K) followers counted exactly twice
     private int _contextCount;
 
     private int[] _followerId = new int[1024];    // (F)
@@ -58,9 +70,10 @@ internal sealed class AdaptiveNGramModel
     /// <summary>Creates an empty model.</summary>
     /// <param name="vocabularySize">V: ids are 0..V−1; the order −1 base gives each 1 / V.</param>
     /// <param name="order">N: the longest context, in ids (0 = unigram).</param>
-    /// <param name="discount">d, subtracted from every count and given to the lower order; in (0, 1].</param>
+    /// <param name="discount">d, subtracted from every count and given to the lower order, in (0, 1]; or null for the
+    /// modified discounts estimated from the counts (see the remarks).</param>
     /// <exception cref="ArgumentOutOfRangeException">V is below 2, the order is negative, or the discount is outside (0, 1].</exception>
-    public AdaptiveNGramModel(int vocabularySize, int order, double discount = 0.75)
+    public AdaptiveNGramModel(int vocabularySize, int order, double? discount = 0.75)
     {
         if (vocabularySize < 2)
         {
@@ -72,14 +85,15 @@ internal sealed class AdaptiveNGramModel
             throw new ArgumentOutOfRangeException(nameof(order), order, $"The order must be 0 (unigram) or more, got {order}.");
         }
 
-        if (!(discount > 0 && discount <= 1))
+        if (discount is { } fixedDiscount && !(fixedDiscount > 0 && fixedDiscount <= 1))
         {
             throw new ArgumentOutOfRangeException(nameof(discount), discount, $"The discount must be in (0, 1], got {discount}.");
         }
 
         _vocabularySize = vocabularySize;
         _order = order;
-        _discount = discount;
+        _discount = discount ?? double.NaN;
+        _countOfCounts = new long[(order + 1) * 4];
         _recent = new int[order];
         _hash = new ulong[order + 1];
         _context = new int[order + 1];
@@ -165,6 +179,12 @@ internal sealed class AdaptiveNGramModel
 
             int node = FindFollower(c, id);
             int follows = node < 0 ? 0 : _followerCount[node];
+            if (Modified)
+            {
+                p = (Math.Max(follows - Discount(k, follows), 0.0) / _total[c]) + (Gamma(k, c) * p);
+                continue;
+            }
+
             p = (Math.Max(follows - d, 0.0) + d * _distinct[c] * p) / _total[c];
         }
 
@@ -195,6 +215,12 @@ internal sealed class AdaptiveNGramModel
                 break;
             }
 
+            if (Modified)
+            {
+                ModifiedStep(k, c, probabilities);
+                continue;
+            }
+
             double spread = d * _distinct[c], total = _total[c];
             int n = 0;
             for (int node = _firstFollower[c]; node >= 0; node = _nextFollower[node], n++)
@@ -212,6 +238,49 @@ internal sealed class AdaptiveNGramModel
                 probabilities[_savedId[j]] = _saved[j] / total;
             }
         }
+    }
+
+    private bool Modified => double.IsNaN(_discount);
+
+    /// <summary>One order of <see cref="Distribution"/> with modified discounts: the same operations as <see cref="Probability"/>.</summary>
+    private void ModifiedStep(int k, int c, Span<double> probabilities)
+    {
+        double gamma = Gamma(k, c), total = _total[c];
+        int n = 0;
+        for (int node = _firstFollower[c]; node >= 0; node = _nextFollower[node], n++)
+        {
+            int x = _followerId[node], follows = _followerCount[node];
+            _savedId[n] = x;
+            _saved[n] = (Math.Max(follows - Discount(k, follows), 0.0) / total) + (gamma * probabilities[x]);
+        }
+
+        TensorPrimitives.Multiply(probabilities, gamma, probabilities); // never followed the context: γ · p
+        for (int j = 0; j < n; j++)
+        {
+            probabilities[_savedId[j]] = _saved[j];
+        }
+    }
+
+    /// <summary>The mass context c of order k passes to the lower order: (D1 m1 + D2 m2 + D3+ m3+) / total.</summary>
+    private double Gamma(int k, int c)
+    {
+        int more = _distinct[c] - _ones[c] - _twos[c];
+        return ((Discount(k, 1) * _ones[c]) + (Discount(k, 2) * _twos[c]) + (Discount(k, 3) * more)) / _total[c];
+    }
+
+    /// <summary>D(f) of order k: 0 for an unseen follower, else D1, D2 or D3+ from the counts of counts.</summary>
+    private double Discount(int k, int follows)
+    {
+        if (follows == 0)
+        {
+            return 0;
+        }
+
+        ReadOnlySpan<long> n = _countOfCounts.AsSpan(k * 4, 4);
+        int j = Math.Min(follows, 3);
+        double y = n[0] + (2 * n[1]) > 0 ? n[0] / (double)(n[0] + (2 * n[1])) : 0;
+        double estimate = n[j - 1] > 0 && n[0] + (2 * n[1]) > 0 ? j - ((j + 1) * y * n[j] / n[j - 1]) : 0.75;
+        return Math.Clamp(estimate, MinimumDiscount, j);
     }
 
     private void CheckId(int id, string parameter)
@@ -239,11 +308,44 @@ internal sealed class AdaptiveNGramModel
                 node = AddFollower(c, id);
             }
 
-            _followerCount[node]++;
+            int before = _followerCount[node]++;
             _total[c]++;
+            if (Modified)
+            {
+                Recount(k, c, before);
+            }
         }
 
         Append(id);
+    }
+
+    /// <summary>A follower of context c (order k) went from <paramref name="before"/> to before + 1 counts: update the counts of counts.</summary>
+    private void Recount(int k, int c, int before)
+    {
+        Span<long> n = _countOfCounts.AsSpan(k * 4, 4);
+        if (before is >= 1 and <= 4)
+        {
+            n[before - 1]--;
+        }
+
+        if (before < 4)
+        {
+            n[before]++;
+        }
+
+        switch (before)
+        {
+            case 0:
+                _ones[c]++;
+                break;
+            case 1:
+                _ones[c]--;
+                _twos[c]++;
+                break;
+            case 2:
+                _twos[c]--;
+                break;
+        }
     }
 
     private void Append(int id)
@@ -289,6 +391,8 @@ internal sealed class AdaptiveNGramModel
             Array.Resize(ref _total, size);
             Array.Resize(ref _distinct, size);
             Array.Resize(ref _firstFollower, size);
+            Array.Resize(ref _ones, size);
+            Array.Resize(ref _twos, size);
         }
 
         _firstFollower[c] = -1;
