@@ -132,9 +132,11 @@ internal static class LanguageModelCommands
 
         public Option<string> NGramOrders { get; } = new("--ngram-orders") { DefaultValueFactory = _ => string.Join(',', Defaults.NGramOrders), Description = "With --adaptive: comma-separated orders of the n-gram models mixed in (at most 3), or 'none'." };
 
+        public Option<double?> NGramDiscount { get; } = new("--ngram-discount") { Description = "With --adaptive: a fixed absolute discount in (0, 1] for the n-gram models (default: modified discounts estimated from the counts)." };
+
         public Option<string?> PrecedingText { get; } = new("--preceding-text") { Description = "With --adaptive: a text file the n-gram models count before --data (normally the training text)." };
 
-        public Option[] All => [Adaptive, DynamicRate, NGramOrders, PrecedingText];
+        public Option[] All => [Adaptive, DynamicRate, NGramOrders, NGramDiscount, PrecedingText];
 
         /// <summary>The settings, or null without <c>--adaptive</c> (then the other three must not be given).</summary>
         public AdaptiveEvaluationOptions? Read(ParseResult parse)
@@ -155,6 +157,7 @@ internal static class LanguageModelCommands
                 DynamicLearningRate = parse.GetValue(DynamicRate),
                 NGramOrders = orders is "none" or "" ? [] : [.. orders.Split(',').Select(o => int.TryParse(o.Trim(), System.Globalization.CultureInfo.InvariantCulture, out int k)
                     ? k : throw new ArgumentException($"--ngram-orders takes comma-separated whole numbers such as 5,12 (or 'none'), got '{orders}'."))],
+                NGramDiscount = parse.GetValue(NGramDiscount),
                 PrecedingText = parse.GetValue(PrecedingText) is { } path ? ReadText(path, "--preceding-text") : null,
             };
             options.Validate();

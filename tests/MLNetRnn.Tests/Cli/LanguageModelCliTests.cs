@@ -50,13 +50,13 @@ public sealed class LanguageModelCliTests(LanguageModelCliTests.TrainedModel tra
         string preceding = Path.Combine(Path.GetDirectoryName(_trained.HeldOutPath)!, "preceding.txt");
         File.WriteAllText(preceding, TrainedModel.Text);
         var (code, stdout, stderr) = CliProcess.Run("evaluate", "--model", _trained.ModelPath, "--data", _trained.HeldOutPath, "--adaptive",
-            "--dynamic-rate", "0.001", "--ngram-orders", "3", "--preceding-text", preceding, "--json");
+            "--dynamic-rate", "0.001", "--ngram-orders", "3", "--ngram-discount", "0.6", "--preceding-text", preceding, "--json");
         Assert.True(code == 0, stderr);
         using var doc = JsonDocument.Parse(stdout.Trim().Split('\n')[^1]);
         var root = doc.RootElement;
         Assert.Equal(["perplexity", "bitsPerToken", "crossEntropy", "count", "static", "network", "ngrams", "weights"], root.EnumerateObject().Select(p => p.Name));
         var model = LanguageModel.Load(_trained.ModelPath);
-        var expected = model.EvaluateAdaptive(TrainedModel.HeldOut, new AdaptiveEvaluationOptions { DynamicLearningRate = 0.001f, NGramOrders = [3], PrecedingText = TrainedModel.Text });
+        var expected = model.EvaluateAdaptive(TrainedModel.HeldOut, new AdaptiveEvaluationOptions { DynamicLearningRate = 0.001f, NGramOrders = [3], NGramDiscount = 0.6, PrecedingText = TrainedModel.Text });
         Assert.Equal(expected.Mixture.BitsPerToken, root.GetProperty("bitsPerToken").GetDouble(), 5);
         Assert.Equal(expected.Network.BitsPerToken, root.GetProperty("network").GetProperty("bitsPerToken").GetDouble(), 5);
         Assert.Equal(model.Evaluate(TrainedModel.HeldOut).BitsPerToken, root.GetProperty("static").GetProperty("bitsPerToken").GetDouble(), 5);

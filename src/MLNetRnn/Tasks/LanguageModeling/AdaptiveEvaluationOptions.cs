@@ -30,7 +30,7 @@ public sealed class AdaptiveEvaluationOptions
     /// <summary>
     /// Gets or sets the n-gram models' fixed absolute discount, in (0, 1], or null for Chen and Goodman's modified discounts
     /// (three per order, estimated from the counts of counts as the models count). Default null: on the 5 % of Moby-Dick
-    /// before the held-out part they beat 0.75 (5-gram 2.184 against 2.230 bits per character).
+    /// before the held-out part they beat 0.75 (5-gram 2.184 against 2.230 bits per character, 12-gram 2.416 against 2.673).
     /// </summary>
     public double? NGramDiscount { get; set; }
 
