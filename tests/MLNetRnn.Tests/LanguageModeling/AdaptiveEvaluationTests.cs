@@ -3,10 +3,10 @@ using MLNetRnn.LanguageModeling;
 namespace MLNetRnn.Tests.LanguageModeling;
 
 /// <summary>
-/// <see cref="LanguageModel.EvaluateAdaptive"/>: off, it is the static score; no token's probability depends on itself or
-/// on anything after it (a prefix of the text gets the same per-token probabilities); dynamic evaluation adapts to a text
-/// unlike the training text and leaves the model unchanged; the n-gram models use the preceding text; bad settings are
-/// refused by name.
+/// <see cref="LanguageModel.EvaluateAdaptive"/>: off, it is the static score; no token's probability depends on anything
+/// after it (a prefix of the text gets the same per-token probabilities) or on itself (the V candidate next tokens'
+/// probabilities sum to 1); dynamic evaluation adapts to a text unlike the training text and leaves the model unchanged;
+/// the n-gram models use the preceding text; bad settings are refused by name.
 /// </summary>
 public sealed class AdaptiveEvaluationTests
 {

@@ -233,7 +233,7 @@ internal sealed class LanguageModelNetwork
 
         try
         {
-            Rnn.Backward(dOut, default, default, dx); // one-hot input has no parameters before the stack: no input gradient needed
+            Rnn.Backward(dOut, default, default, dx); // dx is empty with one-hot input: no parameters before the stack, no input gradient
         }
         finally
         {
