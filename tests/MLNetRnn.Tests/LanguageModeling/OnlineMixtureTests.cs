@@ -14,20 +14,20 @@ public sealed class OnlineMixtureTests
         //   token 3, q = (.5, .5):   (0, 1) gives .5;           losses 4, 1 − log2 .375 − log2 .3125, 5 -> leader (0, 1)
         var mixture = new OnlineMixture(2, step: 0.5);
         Assert.Equal(3, mixture.GridPoints);
-        Assert.Equal([0.5, 0.5], mixture.Weights(0).ToArray());
-        Assert.True(double.IsNaN(mixture.BestFixedInHindsightBits(0)));
+        Assert.Equal([0.5, 0.5], mixture.Weights.ToArray());
+        Assert.True(double.IsNaN(mixture.BestFixedInHindsightBits()));
 
-        Assert.Equal(0.375, mixture.Mix([0.5, 0.25], 0));
-        Assert.Equal([1.0, 0.0], mixture.Weights(0).ToArray());
-        Assert.Equal(1.0, mixture.BestFixedInHindsightBits(0));
+        Assert.Equal(0.375, mixture.Mix([0.5, 0.25]));
+        Assert.Equal([1.0, 0.0], mixture.Weights.ToArray());
+        Assert.Equal(1.0, mixture.BestFixedInHindsightBits());
 
-        Assert.Equal(0.125, mixture.Mix([0.125, 0.5], 0));
-        Assert.Equal([0.0, 1.0], mixture.Weights(0).ToArray());
-        Assert.Equal(3.0 / 2, mixture.BestFixedInHindsightBits(0));
+        Assert.Equal(0.125, mixture.Mix([0.125, 0.5]));
+        Assert.Equal([0.0, 1.0], mixture.Weights.ToArray());
+        Assert.Equal(3.0 / 2, mixture.BestFixedInHindsightBits());
 
-        Assert.Equal(0.5, mixture.Mix([0.5, 0.5], 0));
-        Assert.Equal([0.0, 1.0], mixture.Weights(0).ToArray());
-        Assert.Equal(4.0 / 3, mixture.BestFixedInHindsightBits(0), 15);
+        Assert.Equal(0.5, mixture.Mix([0.5, 0.5]));
+        Assert.Equal([0.0, 1.0], mixture.Weights.ToArray());
+        Assert.Equal(4.0 / 3, mixture.BestFixedInHindsightBits(), 15);
         Assert.True(1 - Math.Log2(0.375) - Math.Log2(0.3125) > 4); // the middle point never led
     }
 
@@ -35,8 +35,8 @@ public sealed class OnlineMixtureTests
     public void Mix_Ties_GoToTheFirstGridPoint()
     {
         var mixture = new OnlineMixture(2, step: 0.5);
-        Assert.Equal(0.25, mixture.Mix([0.25, 0.25], 0));
-        Assert.Equal([0.0, 1.0], mixture.Weights(0).ToArray());
+        Assert.Equal(0.25, mixture.Mix([0.25, 0.25]));
+        Assert.Equal([0.0, 1.0], mixture.Weights.ToArray());
     }
 
     [Fact]
@@ -59,25 +59,9 @@ public sealed class OnlineMixtureTests
     }
 
     [Fact]
-    public void Mix_Contexts_AreIndependent()
-    {
-        var mixture = new OnlineMixture(2, contexts: 2, step: 0.5);
-        mixture.Mix([0.9, 0.1], 0);
-        mixture.Mix([0.8, 0.1], 0);
-        Assert.Equal([1.0, 0.0], mixture.Weights(0).ToArray());
-        Assert.Equal([0.5, 0.5], mixture.Weights(1).ToArray());
-        Assert.True(double.IsNaN(mixture.BestFixedInHindsightBits(1)));
-
-        Assert.Equal(0.5 * 0.1 + 0.5 * 0.7, mixture.Mix([0.1, 0.7], 1), 15); // context 1 still mixes equally
-        Assert.Equal([0.0, 1.0], mixture.Weights(1).ToArray());
-        Assert.Equal([1.0, 0.0], mixture.Weights(0).ToArray());
-    }
-
-    [Fact]
     public void Constructor_ThrowsForBadArguments()
     {
         Assert.Contains("got 0", Assert.Throws<ArgumentOutOfRangeException>("models", () => new OnlineMixture(0)).Message);
-        Assert.Throws<ArgumentOutOfRangeException>("contexts", () => new OnlineMixture(2, 0));
         Assert.Throws<ArgumentOutOfRangeException>("step", () => new OnlineMixture(2, step: 0));
         Assert.Throws<ArgumentOutOfRangeException>("step", () => new OnlineMixture(2, step: 0.3));
         Assert.Throws<ArgumentOutOfRangeException>("step", () => new OnlineMixture(2, step: 1.5));
@@ -88,13 +72,10 @@ public sealed class OnlineMixtureTests
     [Fact]
     public void Methods_ThrowForBadArguments()
     {
-        var mixture = new OnlineMixture(2, contexts: 3);
-        Assert.Throws<ArgumentException>("probabilities", () => mixture.Mix([0.5], 0));
-        Assert.Throws<ArgumentException>("probabilities", () => mixture.Mix([0.5, -0.1], 0));
-        Assert.Throws<ArgumentException>("probabilities", () => mixture.Mix([0.5, double.NaN], 0));
-        Assert.Contains("0..2", Assert.Throws<ArgumentOutOfRangeException>("context", () => mixture.Mix([0.5, 0.5], 3)).Message);
-        Assert.Throws<ArgumentOutOfRangeException>("context", () => mixture.Weights(-1));
-        Assert.Throws<ArgumentOutOfRangeException>("context", () => mixture.BestFixedInHindsightBits(3));
+        var mixture = new OnlineMixture(2);
+        Assert.Throws<ArgumentException>("probabilities", () => mixture.Mix([0.5]));
+        Assert.Throws<ArgumentException>("probabilities", () => mixture.Mix([0.5, -0.1]));
+        Assert.Throws<ArgumentException>("probabilities", () => mixture.Mix([0.5, double.NaN]));
         Assert.Throws<ArgumentOutOfRangeException>("index", () => mixture.Point(21));
     }
 }

@@ -39,9 +39,9 @@ internal static class AdaptiveEvaluation
             model.Observe(ids[0]);
         }
 
-        var mixture = new OnlineMixture(m, 1, options.MixtureStep); // one weight set: a set per matched n-gram order measured no better
+        var mixture = new OnlineMixture(m, options.MixtureStep); // one weight set: a set per matched n-gram order measured no better
         var geometric = m > 1 ? GeometricRates.Select(rate => new GeometricMixture(m, v, rate)).ToArray() : [];
-        var final = new OnlineMixture(1 + geometric.Length, 1, options.MixtureStep); // the linear mixture and the geometric ones, mixed
+        var final = new OnlineMixture(1 + geometric.Length, options.MixtureStep); // the linear mixture and the geometric ones, mixed
         double[] sums = new double[m], logs = new double[m * v], candidates = new double[1 + geometric.Length];
         double mixed = 0;
         Span<double> probabilities = stackalloc double[m];
@@ -58,29 +58,21 @@ internal static class AdaptiveEvaluation
             for (int s = 0; s < steps; s++)
             {
                 int target = ids[start + 1 + s];
-                probabilities[0] = Probability(logits.Slice(s * v, v), target);
-                for (int g = 0; g < ngrams.Length; g++)
-                {
-                    probabilities[1 + g] = ngrams[g].Probability(target);
-                }
-
-                if (geometric.Length > 0)
-                {
-                    LogDistributions(logits.Slice(s * v, v), ngrams, logs);
-                }
-
+                LogDistributions(logits.Slice(s * v, v), ngrams, logs);
                 for (int k = 0; k < m; k++)
                 {
-                    sums[k] -= Math.Log(probabilities[k]);
+                    double log = logs[(k * v) + target];
+                    probabilities[k] = Math.Exp(log);
+                    sums[k] -= log;
                 }
 
-                candidates[0] = mixture.Mix(probabilities, 0);
+                candidates[0] = mixture.Mix(probabilities);
                 for (int g = 0; g < geometric.Length; g++)
                 {
                     candidates[1 + g] = geometric[g].Mix(logs, target);
                 }
 
-                double p = geometric.Length > 0 ? final.Mix(candidates, 0) : candidates[0];
+                double p = geometric.Length > 0 ? final.Mix(candidates) : candidates[0];
                 mixed -= Math.Log(p);
                 trace?.Add(p);
                 foreach (var model in ngrams)
@@ -98,7 +90,7 @@ internal static class AdaptiveEvaluation
         }
 
         long count = ids.Length - 1;
-        var weights = mixture.Weights(0).ToArray();
+        var weights = mixture.Weights.ToArray();
         return new AdaptiveEvaluationResult(
             new LanguageModelMetrics(mixed / count, count),
             new LanguageModelMetrics(sums[0] / count, count),
@@ -106,7 +98,8 @@ internal static class AdaptiveEvaluation
             weights);
     }
 
-    /// <summary>(M, V) log-probabilities: log-softmax of the network's logits, then each n-gram model's distribution's log.</summary>
+    /// <summary>(M, V) log-probabilities, each model's whole distribution once per token: log-softmax of the network's
+    /// logits, then the log of each n-gram model's distribution.</summary>
     private static void LogDistributions(ReadOnlySpan<float> logits, AdaptiveNGramModel[] ngrams, double[] logs)
     {
         int v = logits.Length;
@@ -132,19 +125,6 @@ internal static class AdaptiveEvaluation
                 row[x] = Math.Log(row[x]);
             }
         }
-    }
-
-    /// <summary>softmax(logits)[target] in double.</summary>
-    private static double Probability(ReadOnlySpan<float> logits, int target)
-    {
-        float max = TensorPrimitives.Max(logits);
-        double sum = 0;
-        foreach (float z in logits)
-        {
-            sum += Math.Exp(z - max);
-        }
-
-        return Math.Exp(logits[target] - max) / sum;
     }
 
     /// <summary>One RMS-normalised step: s ← 0.99 s + 0.01 g², w ← w − rate · g / (√(s / (1 − 0.99^step)) + 1e-5).</summary>

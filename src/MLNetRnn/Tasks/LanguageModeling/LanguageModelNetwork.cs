@@ -30,8 +30,7 @@ internal sealed class LanguageModelNetwork
 {
     private readonly SeededRandom _dropoutRandom;
     private SeededRandom? _weightDropRandom;
-    private float[][] _hhMasks = [];
-    private float[] _hhSaved = [], _hhGradient = [];
+    private WeightDropLayer[] _weightDrop = []; // one per layer while weight drop is on
     private float[] _x = [], _output = [], _dropMask = [], _logits = [], _dLogits = [], _dOut = [], _dx = [], _hN = [], _cN = [];
     private int[] _ids = [];
     private int _t, _b;
@@ -74,7 +73,7 @@ internal sealed class LanguageModelNetwork
         : [Rnn.DropoutRandom, _dropoutRandom, _weightDropRandom];
 
     /// <summary>Gets layer <paramref name="layer"/>'s weight-drop mask of the last training forward ((4H, H) for an LSTM).</summary>
-    internal ReadOnlySpan<float> WeightDropMask(int layer) => _hhMasks[layer];
+    internal ReadOnlySpan<float> WeightDropMask(int layer) => _weightDrop[layer].Mask;
 
     /// <summary>Turns weight drop on for training chunks, with its own random stream (so turning it on leaves every other
     /// stream, and so a run without it, unchanged).</summary>
@@ -89,6 +88,9 @@ internal sealed class LanguageModelNetwork
         }
 
         (WeightDrop, _weightDropRandom) = probability > 0f ? (probability, random) : (0f, null);
+        _weightDrop = probability > 0f
+            ? [.. Enumerable.Range(0, Architecture.NumberOfLayers).Select(l => new WeightDropLayer(Parameters[$"rnn.weight_hh_l{l}"]))]
+            : [];
     }
 
     /// <summary>A zero state for <paramref name="rows"/> parallel streams.</summary>
@@ -251,23 +253,15 @@ internal sealed class LanguageModelNetwork
         Embedding?.Backward(_ids.AsSpan(0, n), dx);
     }
 
-    private IEnumerable<Parameter> RecurrentWeights() =>
-        Enumerable.Range(0, Architecture.NumberOfLayers).Select(l => Parameters[$"rnn.weight_hh_l{l}"]);
-
     /// <summary>Draws one fresh mask per layer's <c>weight_hh</c> for this chunk.</summary>
     private void DrawWeightDropMasks()
     {
-        if (_hhMasks.Length != Architecture.NumberOfLayers)
-        {
-            _hhMasks = [.. RecurrentWeights().Select(p => new float[p.Length])];
-        }
-
         float keep = 1f / (1f - WeightDrop);
-        foreach (float[] mask in _hhMasks)
+        foreach (var layer in _weightDrop)
         {
-            for (int k = 0; k < mask.Length; k++)
+            for (int k = 0; k < layer.Mask.Length; k++)
             {
-                mask[k] = _weightDropRandom!.NextSingle() < WeightDrop ? 0f : keep;
+                layer.Mask[k] = _weightDropRandom!.NextSingle() < WeightDrop ? 0f : keep;
             }
         }
     }
@@ -275,49 +269,52 @@ internal sealed class LanguageModelNetwork
     /// <summary>Saves every <c>weight_hh</c> and multiplies its mask in; <see cref="RestoreRecurrentWeights"/> puts the saved values back.</summary>
     private void MaskRecurrentWeights()
     {
-        int l = 0, offset = 0;
-        Buffers.Ensure(ref _hhSaved, RecurrentWeights().Sum(p => p.Length)); // once: growing does not keep the contents
-        foreach (var p in RecurrentWeights())
+        foreach (var layer in _weightDrop)
         {
-            p.Value.CopyTo(_hhSaved.AsSpan(offset, p.Length));
-            TensorPrimitives.Multiply(p.Value, _hhMasks[l++], p.Value);
-            offset += p.Length;
+            layer.Weight.Value.CopyTo(layer.Saved);
+            TensorPrimitives.Multiply(layer.Weight.Value, layer.Mask, layer.Weight.Value);
         }
     }
 
     /// <summary>Backward adds the masked matrix's gradient to what the gradient buffer holds: keep what was there before.</summary>
     private void SaveRecurrentGradients()
     {
-        int offset = 0;
-        Buffers.Ensure(ref _hhGradient, RecurrentWeights().Sum(p => p.Length));
-        foreach (var p in RecurrentWeights())
+        foreach (var layer in _weightDrop)
         {
-            p.Gradient.CopyTo(_hhGradient.AsSpan(offset, p.Length));
-            offset += p.Length;
+            layer.Weight.Gradient.CopyTo(layer.GradientBefore);
         }
     }
 
     private void RestoreRecurrentWeights()
     {
-        int offset = 0;
-        foreach (var p in RecurrentWeights())
+        foreach (var layer in _weightDrop)
         {
-            _hhSaved.AsSpan(offset, p.Length).CopyTo(p.Value);
-            offset += p.Length;
+            layer.Saved.CopyTo(layer.Weight.Value);
         }
     }
 
     /// <summary>Chain rule through <c>W ⊙ m</c>: the gradient this backward added to every <c>weight_hh</c> is multiplied by its mask.</summary>
     private void MaskRecurrentGradients()
     {
-        int l = 0, offset = 0;
-        foreach (var p in RecurrentWeights())
+        foreach (var layer in _weightDrop)
         {
-            Span<float> g = p.Gradient, before = _hhGradient.AsSpan(offset, p.Length);
-            TensorPrimitives.Subtract(g, before, g);
-            TensorPrimitives.Multiply(g, _hhMasks[l++], g);
-            TensorPrimitives.Add(g, before, g);
-            offset += p.Length;
+            Span<float> g = layer.Weight.Gradient;
+            TensorPrimitives.Subtract(g, layer.GradientBefore, g);
+            TensorPrimitives.Multiply(g, layer.Mask, g);
+            TensorPrimitives.Add(g, layer.GradientBefore, g);
         }
+    }
+
+    /// <summary>One layer's <c>weight_hh</c> under weight drop: its mask for the chunk, its saved values while masked, and
+    /// its gradient from before the backward pass.</summary>
+    private sealed class WeightDropLayer(Parameter weight)
+    {
+        public Parameter Weight { get; } = weight;
+
+        public float[] Mask { get; } = new float[weight.Length];
+
+        public float[] Saved { get; } = new float[weight.Length];
+
+        public float[] GradientBefore { get; } = new float[weight.Length];
     }
 }

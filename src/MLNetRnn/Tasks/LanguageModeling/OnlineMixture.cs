@@ -1,12 +1,11 @@
 namespace MLNetRnn.LanguageModeling;
 
-// M = models mixed, C = contexts (independent weight sets), P = points of the weight grid.
+// M = models mixed, P = points of the weight grid.
 
 /// <summary>
 /// A linear mixture of M models' probabilities whose weights are chosen online by follow-the-leader on a simplex grid:
 /// each token is scored with the weights that had the lowest loss on the tokens scored before it, so no weight is fitted
-/// on the token it scores. The C# twin of <c>online_mixture</c> in <c>benchmarks/ngram_mixture.py</c>, extended with
-/// C independent weight sets chosen per token by an integer context (e.g. the length of the matched n-gram context).
+/// on the token it scores. The C# twin of <c>online_mixture</c> in <c>benchmarks/ngram_mixture.py</c>.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -14,9 +13,9 @@ namespace MLNetRnn.LanguageModeling;
 /// fastest) with their sum at most 1, and the last weight is 1 minus their sum. With M = 3 and step 0.05 there are 231 points.
 /// </para>
 /// <para>
-/// For a token in context c with the models' probabilities q (the probability each gave the token that came):
-/// the returned probability is w_c · q; then every grid point g adds −log2(g · q) to its loss in c, and w_c becomes the
-/// point with the least loss (the first in grid order on a tie). Before its first token a context uses equal weights 1 / M.
+/// For a token with the models' probabilities q (the probability each gave the token that came): the returned
+/// probability is w · q; then every grid point g adds −log2(g · q) to its loss, and w becomes the point with the least
+/// loss (the first in grid order on a tie). Before the first token the weights are equal, 1 / M.
 /// </para>
 /// </remarks>
 internal sealed class OnlineMixture
@@ -24,30 +23,23 @@ internal sealed class OnlineMixture
     private const int MaxGridPoints = 1 << 20;
 
     private readonly int _models;
-    private readonly int _contexts;
     private readonly int _points;
     private readonly double[] _grid;    // (P, M) weight vectors
-    private readonly double[] _loss;    // (C, P) bits of each grid point on the context's scored tokens
-    private readonly double[] _weights; // (C, M) the weights each context uses next
-    private readonly long[] _scored;    // (C) tokens scored in each context
+    private readonly double[] _loss;    // (P) bits of each grid point on the scored tokens
+    private readonly double[] _weights; // (M) the weights the next token is mixed with
+    private long _scored;
 
-    /// <summary>Creates the mixture with equal weights in every context.</summary>
+    /// <summary>Creates the mixture with equal weights.</summary>
     /// <param name="models">M, the number of probabilities mixed; at least 1.</param>
-    /// <param name="contexts">C, the number of independent weight sets; at least 1.</param>
     /// <param name="step">The grid's spacing: in (0, 1] and 1 / step a whole number (0.05: 20 steps).</param>
     /// <exception cref="ArgumentOutOfRangeException">
-    /// M or C is below 1, the step is outside (0, 1] or does not divide 1, or the grid would exceed 2²⁰ points.
+    /// M is below 1, the step is outside (0, 1] or does not divide 1, or the grid would exceed 2²⁰ points.
     /// </exception>
-    public OnlineMixture(int models, int contexts = 1, double step = 0.05)
+    public OnlineMixture(int models, double step = 0.05)
     {
         if (models < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(models), models, $"The mixture needs at least 1 model, got {models}.");
-        }
-
-        if (contexts < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(contexts), contexts, $"The mixture needs at least 1 context, got {contexts}.");
         }
 
         if (!(step > 0 && step <= 1) || Math.Abs(1 / step - Math.Round(1 / step)) > 1e-9 * (1 / step))
@@ -68,21 +60,16 @@ internal sealed class OnlineMixture
         }
 
         _models = models;
-        _contexts = contexts;
         _points = (int)Math.Round(points);
         _grid = new double[_points * models];
         Fill(new int[models - 1], 0, steps, step, 0);
-        _loss = new double[contexts * _points];
-        _weights = new double[contexts * models];
+        _loss = new double[_points];
+        _weights = new double[models];
         _weights.AsSpan().Fill(1.0 / models);
-        _scored = new long[contexts];
     }
 
     /// <summary>Gets M.</summary>
     public int Models => _models;
-
-    /// <summary>Gets C.</summary>
-    public int Contexts => _contexts;
 
     /// <summary>Gets P, the number of weight vectors on the grid.</summary>
     public int GridPoints => _points;
@@ -100,14 +87,12 @@ internal sealed class OnlineMixture
     }
 
     /// <summary>
-    /// Returns the mixture's probability of a token with the weights <paramref name="context"/> holds now, then adds the
-    /// token's loss under every grid point to that context and moves its weights to the point with the least loss.
+    /// Returns the mixture's probability of a token with the weights it holds now, then adds the token's loss under every
+    /// grid point and moves the weights to the point with the least loss.
     /// </summary>
     /// <param name="probabilities">(M) the probability each model gave the token that came.</param>
-    /// <param name="context">Which weight set scores the token and learns from it: 0..C−1.</param>
     /// <exception cref="ArgumentException">There are not M probabilities, or one is negative or not finite.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">The context is outside 0..C−1.</exception>
-    public double Mix(ReadOnlySpan<double> probabilities, int context)
+    public double Mix(ReadOnlySpan<double> probabilities)
     {
         if (probabilities.Length != _models)
         {
@@ -122,64 +107,30 @@ internal sealed class OnlineMixture
             }
         }
 
-        CheckContext(context);
-        Span<double> weights = _weights.AsSpan(context * _models, _models);
-        double mixed = Dot(weights, probabilities);
-
-        Span<double> loss = _loss.AsSpan(context * _points, _points);
+        double mixed = Dot(_weights, probabilities);
         int best = 0;
         for (int g = 0; g < _points; g++)
         {
-            loss[g] -= Math.Log2(Dot(_grid.AsSpan(g * _models, _models), probabilities));
-            if (loss[g] < loss[best])
+            _loss[g] -= Math.Log2(Dot(_grid.AsSpan(g * _models, _models), probabilities));
+            if (_loss[g] < _loss[best])
             {
                 best = g;
             }
         }
 
-        _grid.AsSpan(best * _models, _models).CopyTo(weights);
-        _scored[context]++;
+        _grid.AsSpan(best * _models, _models).CopyTo(_weights);
+        _scored++;
         return mixed;
     }
 
-    /// <summary>Returns the (M) weights <paramref name="context"/> would use for its next token (to mix whole distributions).</summary>
-    /// <exception cref="ArgumentOutOfRangeException">The context is outside 0..C−1.</exception>
-    public ReadOnlySpan<double> Weights(int context)
-    {
-        CheckContext(context);
-        return _weights.AsSpan(context * _models, _models);
-    }
+    /// <summary>Gets the (M) weights the next token will be mixed with.</summary>
+    public ReadOnlySpan<double> Weights => _weights;
 
     /// <summary>
-    /// Returns the bits per token of the best single grid point on the tokens <paramref name="context"/> has scored: a
-    /// bound that looked at the answers, for reports. NaN before the context's first token.
+    /// Returns the bits per token of the best single grid point on the tokens scored so far: a bound that looked at the
+    /// answers, for reports. NaN before the first token.
     /// </summary>
-    /// <exception cref="ArgumentOutOfRangeException">The context is outside 0..C−1.</exception>
-    public double BestFixedInHindsightBits(int context)
-    {
-        CheckContext(context);
-        long scored = _scored[context];
-        if (scored == 0)
-        {
-            return double.NaN;
-        }
-
-        double min = double.PositiveInfinity;
-        foreach (double bits in _loss.AsSpan(context * _points, _points))
-        {
-            min = Math.Min(min, bits);
-        }
-
-        return min / scored;
-    }
-
-    private void CheckContext(int context)
-    {
-        if ((uint)context >= (uint)_contexts)
-        {
-            throw new ArgumentOutOfRangeException(nameof(context), context, $"The context must be in 0..{_contexts - 1}, got {context}.");
-        }
-    }
+    public double BestFixedInHindsightBits() => _scored == 0 ? double.NaN : _loss.Min() / _scored;
 
     // Writes the grid points whose first coordinates are combo[0..dim), in itertools.product order; returns the next row.
     private int Fill(int[] combo, int dim, int remaining, double step, int row)
